@@ -1,0 +1,37 @@
+# The two commands of the README: `make run` and `make test`.
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+PYTHON ?= python3
+# The local PostgreSQL server's maintenance database; test-pg creates and drops its own database there.
+TEST_POSTGRES ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
+
+.PHONY: install run test test-pg test-all translations
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: requirements.txt | $(BIN)/activate
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	$(FLASK) db upgrade
+	$(FLASK) seed-demo
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+test: install
+	$(BIN)/pytest
+
+test-pg: install
+	ENTRAIDE_TEST_POSTGRES=$(TEST_POSTGRES) $(BIN)/pytest
+
+test-all: test test-pg
+
+# Re-extract the interface's strings after changing templates or code, then translate in app/translations.
+translations: install
+	$(BIN)/pybabel extract --no-wrap -F babel.cfg -k _l -o app/translations/messages.pot .
+	$(BIN)/pybabel update --no-wrap -i app/translations/messages.pot -d app/translations
+	$(BIN)/pybabel compile -d app/translations

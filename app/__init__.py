@@ -1,0 +1,44 @@
+"""Entraide: a threaded discussion forum where members answer each other."""
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from app.config import load_config
+from app.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    instance_path = Path(os.environ.get("ENTRAIDE_INSTANCE_PATH") or PROJECT_ROOT / "instance")
+    app = Flask(
+        __name__,
+        instance_path=str(instance_path.resolve()),
+        instance_relative_config=True,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    instance_path.mkdir(parents=True, exist_ok=True)
+    load_config(app, test_config)
+
+    from app import models  # noqa: F401  (every table known to SQLAlchemy and Alembic)
+    from app.database import configure_engine
+    from app.i18n import select_locale
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    limiter.init_app(app)
+    with app.app_context():
+        configure_engine(db.engine)
+
+    from app import accounts, cli, forum, web
+
+    web.init_app(app)
+    cli.init_app(app)
+    app.register_blueprint(accounts.bp)
+    app.register_blueprint(forum.bp)
+    return app

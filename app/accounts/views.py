@@ -1,0 +1,166 @@
+from urllib.parse import urlsplit
+
+from flask import current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy.exc import IntegrityError
+
+from app.accounts import bp, services
+from app.accounts.forms import ChangeEmailForm, ChangePasswordForm, LocaleForm, LoginForm, RegisterForm
+from app.accounts.models import User
+from app.errors import InvalidInput, NotFound
+from app.extensions import db, limiter, login_manager
+from app.forms import show_error
+from app.web import wants_json
+from app.forum import queries as forum_queries
+
+login_manager.login_view = "accounts.login"
+login_manager.login_message = None
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+
+
+def safe_next(target: str | None) -> str:
+    """A path on this site, never another host however it is spelt; else the home page."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc:
+            return target
+    return url_for("forum.index")
+
+
+def refused(template: str, **context):
+    """Show a form again with its messages; a sent form that was refused answers 400."""
+    status = 400 if request.method == "POST" else 200
+    return render_template(template, **context), status
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["RATELIMIT_REGISTER"], methods=["POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("forum.index"))
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            user = services.create_user(form.username.data, form.email.data, form.password.data)
+            db.session.commit()
+        except InvalidInput as error:
+            db.session.rollback()
+            show_error(form, error)
+        except IntegrityError:
+            db.session.rollback()
+            form.form_errors.append(_("This username or email was taken a moment ago. Please choose another."))
+        else:
+            login_user(user)
+            flash(_("Welcome, %(name)s! Your account is ready.", name=user.username), "success")
+            return redirect(safe_next(request.args.get("next")))
+    return refused("accounts/register.html", form=form)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN"], methods=["POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(safe_next(request.args.get("next")))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = services.authenticate(form.login.data, form.password.data)
+        if user is not None:
+            login_user(user, remember=form.remember.data)
+            return redirect(safe_next(request.args.get("next")))
+        form.form_errors.append(_("Unknown username or email, or wrong password."))
+    return refused("accounts/login.html", form=form)
+
+
+@bp.post("/logout")
+def logout():
+    logout_user()
+    flash(_("You are logged out."), "info")
+    return redirect(url_for("forum.index"))
+
+
+@bp.get("/account")
+@login_required
+def account():
+    return render_template("accounts/account.html", **_account_forms())
+
+
+def _account_forms(**forms):
+    defaults = {
+        "password_form": ChangePasswordForm(formdata=None),
+        "email_form": ChangeEmailForm(formdata=None),
+        "locale_form": LocaleForm(formdata=None, locale=current_user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]),
+    }
+    return defaults | forms
+
+
+@bp.post("/account/password")
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(current_user, form.current_password.data, form.new_password.data)
+        except InvalidInput as error:
+            show_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Your password is changed."), "success")
+            return redirect(url_for("accounts.account"))
+    return refused("accounts/account.html", **_account_forms(password_form=form))
+
+
+@bp.post("/account/email")
+@login_required
+def change_email():
+    form = ChangeEmailForm()
+    if form.validate_on_submit():
+        try:
+            services.change_email(current_user, form.password.data, form.email.data)
+            db.session.commit()
+        except InvalidInput as error:
+            db.session.rollback()
+            show_error(form, error)
+        except IntegrityError:
+            db.session.rollback()
+            form.email.errors.append(_("An account already uses this email address."))
+        else:
+            flash(_("Your email address is changed."), "success")
+            return redirect(url_for("accounts.account"))
+    return refused("accounts/account.html", **_account_forms(email_form=form))
+
+
+@bp.post("/account/language")
+@login_required
+def change_language():
+    form = LocaleForm()
+    if form.validate_on_submit():
+        services.set_locale(current_user, form.locale.data, current_app.config["LANGUAGES"])
+        db.session.commit()
+        return redirect(url_for("accounts.account"))
+    return refused("accounts/account.html", **_account_forms(locale_form=form))
+
+
+@bp.get("/u/<username>")
+def profile(username: str):
+    user = services.find_by_username(username)
+    if user is None:
+        raise NotFound(_("No member goes by this name."))
+    if user.username != username:
+        return redirect(url_for("accounts.profile", username=user.username), 301)
+    recent_posts = forum_queries.recent_posts_by(user)
+    return render_template("accounts/profile.html", user=user, recent_posts=recent_posts)
+
+
+@login_manager.unauthorized_handler
+def unauthorized():
+    if wants_json():
+        return jsonify(error="Unauthorized", message=_("Log in to do this.")), 401
+    flash(_("Log in to take part."), "info")
+    # After logging in, a visitor comes back to the page they asked for; a refused POST has no such page.
+    target = request.full_path.rstrip("?") if request.method == "GET" else None
+    return redirect(url_for("accounts.login", next=target))

@@ -1,0 +1,45 @@
+"""Command-line tasks: `flask --app wsgi users create ...`, `flask --app wsgi seed-demo`."""
+import click
+import sqlalchemy as sa
+from flask import Flask
+from flask.cli import AppGroup
+
+from app.accounts import services as accounts
+from app.accounts.models import ROLES, User
+from app.errors import InvalidInput
+from app.extensions import db
+
+users_cli = AppGroup("users", help="Manage accounts.")
+
+
+@users_cli.command("create")
+@click.argument("username")
+@click.option("--email", required=True)
+@click.option("--password", required=True)
+@click.option("--role", type=click.Choice(ROLES), default="member", show_default=True)
+def create_user(username: str, email: str, password: str, role: str) -> None:
+    """Create an account, staff ones included."""
+    try:
+        user = accounts.create_user(username, email, password, role=role)
+    except InvalidInput as error:
+        raise click.ClickException(error.message) from error
+    db.session.commit()
+    click.echo(f"Created {user.role} {user.username} <{user.email}>.")
+
+
+@click.command("seed-demo")
+def seed_demo() -> None:
+    """Fill an empty database with a demo community."""
+    from app.demo.seed import seed_demo_community
+
+    if db.session.scalar(sa.select(sa.func.count()).select_from(User)):
+        click.echo("The database already has accounts: nothing seeded.")
+        return
+    summary = seed_demo_community()
+    db.session.commit()
+    click.echo(summary)
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(users_cli)
+    app.cli.add_command(seed_demo)

@@ -1,0 +1,75 @@
+"""Default settings, and the secret key that each deployment generates for itself."""
+import os
+import secrets
+import tempfile
+from pathlib import Path
+
+
+class DefaultConfig:
+    SQLALCHEMY_DATABASE_URI = None  # filled in from the instance folder by load_config
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    BABEL_DEFAULT_LOCALE = "fr"
+    BABEL_DEFAULT_TIMEZONE = "UTC"
+    LANGUAGES = ("fr", "en")
+    SITE_NAME = "Entraide"
+    SITE_DESCRIPTION = "Questions et réponses entre membres de la communauté."
+
+    THREADS_PER_PAGE = 30
+    POSTS_PER_PAGE = 20
+    TITLE_MAX_LENGTH = 150
+    BODY_MAX_LENGTH = 50_000
+    # A Markdown body can expand; refuse request bodies far beyond any legitimate form.
+    MAX_CONTENT_LENGTH = 1024 * 1024
+    MAX_FORM_MEMORY_SIZE = 1024 * 1024
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+
+    RATELIMIT_ENABLED = True
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_LOGIN = "10 per minute; 50 per hour"
+    RATELIMIT_REGISTER = "5 per hour"
+    RATELIMIT_POSTING = "6 per minute; 60 per hour"
+
+
+def load_config(app, test_config: dict | None) -> None:
+    """Defaults, then instance/config.py, then ENTRAIDE_* variables, then the tests' overrides."""
+    app.config.from_object(DefaultConfig)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("ENTRAIDE")
+    if "REDIS_URL" in os.environ and "ENTRAIDE_RATELIMIT_STORAGE_URI" not in os.environ:
+        app.config["RATELIMIT_STORAGE_URI"] = os.environ["REDIS_URL"]
+    if "DATABASE_URL" in os.environ and "ENTRAIDE_SQLALCHEMY_DATABASE_URI" not in os.environ:
+        app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
+    if test_config:
+        app.config.update(test_config)
+    if not app.config["SQLALCHEMY_DATABASE_URI"]:
+        database = Path(app.instance_path) / "entraide.sqlite3"
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{database}"
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = instance_secret_key(Path(app.instance_path))
+
+
+def instance_secret_key(instance: Path) -> str:
+    """Read the deployment's secret key, creating it (readable by its owner only) on first run."""
+    path = instance / "secret_key"
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        pass
+    # Written aside then linked into place, so a concurrent worker never reads a half-written key.
+    key = secrets.token_hex(32)
+    fd, draft = tempfile.mkstemp(dir=instance, prefix=".secret_key-")
+    try:
+        with os.fdopen(fd, "w") as file:
+            file.write(key + "\n")
+        os.link(draft, path)
+    except FileExistsError:
+        return path.read_text().strip()
+    finally:
+        os.unlink(draft)
+    return key

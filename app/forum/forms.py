@@ -1,0 +1,21 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, StringField, TextAreaField
+
+# Lengths and emptiness are checked by the forum's services, the one place those rules live.
+
+
+class NewThreadForm(FlaskForm):
+    title = StringField(_l("Title"))
+    body = TextAreaField(_l("Message"))
+
+
+class ReplyForm(FlaskForm):
+    body = TextAreaField(_l("Your reply"))
+    reply_to = HiddenField()
+
+
+class EditPostForm(FlaskForm):
+    title = StringField(_l("Title"))
+    body = TextAreaField(_l("Message"))
+

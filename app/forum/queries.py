@@ -1,0 +1,126 @@
+"""What the forum's pages read. Each function issues a fixed number of statements, whatever it returns."""
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from sqlalchemy.orm import contains_eager, joinedload
+
+from app.accounts.models import User
+from app.errors import NotFound
+from app.extensions import db
+from app.forum.models import Category, Post, PostRevision, Thread
+from app.pagination import Page, check_page_exists, page_count
+
+LATEST_THREADS = 20
+RECENT_POSTS = 10
+
+_LISTING_ORDER = (Thread.pinned.desc(), Thread.last_activity_at.desc(), Thread.id.desc())
+
+
+def categories_with_latest_thread() -> list[tuple[Category, Thread | None]]:
+    latest_id = (
+        sa.select(Thread.id)
+        .where(Thread.category_id == Category.id, Thread.deleted_at.is_(None))
+        .order_by(Thread.last_activity_at.desc(), Thread.id.desc())
+        .limit(1)
+        .correlate(Category)
+        .scalar_subquery()
+    )
+    rows = db.session.execute(
+        sa.select(Category, Thread).outerjoin(Thread, Thread.id == latest_id).order_by(Category.position, Category.id)
+    )
+    return [tuple(row) for row in rows]
+
+
+def all_categories() -> list[Category]:
+    return list(db.session.scalars(sa.select(Category).order_by(Category.position, Category.id)))
+
+
+def latest_threads(limit: int = LATEST_THREADS) -> list[Thread]:
+    return list(
+        db.session.scalars(
+            sa.select(Thread)
+            .where(Thread.deleted_at.is_(None))
+            .order_by(Thread.last_activity_at.desc(), Thread.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def category_by_slug(slug: str) -> Category:
+    category = db.session.scalar(sa.select(Category).where(Category.slug == slug))
+    if category is None:
+        raise NotFound(_("This category does not exist."))
+    return category
+
+
+def category_threads(category: Category, number: int, per_page: int) -> Page[Thread]:
+    pages = page_count(category.thread_count, per_page)
+    check_page_exists(number, pages)
+    # The page's ids come from the listing index alone; only those rows are then read in full,
+    # so that page 500 costs what page 1 does.
+    page_ids = (
+        sa.select(Thread.id)
+        .where(Thread.category_id == category.id, Thread.deleted_at.is_(None))
+        .order_by(*_LISTING_ORDER)
+        .limit(per_page)
+        .offset((number - 1) * per_page)
+    )
+    threads = db.session.scalars(sa.select(Thread).where(Thread.id.in_(page_ids)).order_by(*_LISTING_ORDER))
+    return Page(items=list(threads), number=number, pages=pages)
+
+
+def visible_thread(thread_id: int) -> Thread:
+    thread = db.session.get(Thread, thread_id)
+    if thread is None or thread.deleted_at is not None:
+        raise NotFound(_("This thread does not exist, or was deleted."))
+    return thread
+
+
+def post_by_id(post_id: int) -> Post:
+    post = db.session.get(Post, post_id, options=[joinedload(Post.thread)])
+    if post is None or post.thread.deleted_at is not None:
+        raise NotFound(_("This message does not exist."))
+    return post
+
+
+def thread_posts(thread: Thread, number: int, per_page: int) -> Page[Post]:
+    """A page of a thread's posts in the order written, tombstones included, by position."""
+    pages = page_count(thread.post_total, per_page)
+    check_page_exists(number, pages)
+    first = (number - 1) * per_page + 1
+    posts = db.session.scalars(
+        sa.select(Post)
+        .options(joinedload(Post.reply_to).joinedload(Post.author))
+        .where(Post.thread_id == thread.id, Post.position.between(first, first + per_page - 1))
+        .order_by(Post.position)
+    )
+    return Page(items=list(posts.unique()), number=number, pages=pages)
+
+
+def page_of_position(position: int, per_page: int) -> int:
+    return (position - 1) // per_page + 1
+
+
+def recent_posts_by(user: User, limit: int = RECENT_POSTS) -> list[Post]:
+    return list(
+        db.session.scalars(
+            sa.select(Post)
+            .join(Post.thread)
+            .options(contains_eager(Post.thread))
+            .where(
+                Post.author_id == user.id,
+                Post.deleted_at.is_(None),
+                Post.hidden_at.is_(None),
+                Thread.deleted_at.is_(None),
+            )
+            .order_by(Post.created_at.desc(), Post.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def revisions_of(post: Post) -> list[PostRevision]:
+    return list(
+        db.session.scalars(
+            sa.select(PostRevision).where(PostRevision.post_id == post.id).order_by(PostRevision.id.desc())
+        )
+    )

@@ -1,0 +1,165 @@
+"""The forum's rules: who may write where, and the counters every write keeps right."""
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext as _
+from slugify import slugify
+
+from app.accounts.models import User
+from app.clock import utcnow
+from app.errors import InvalidInput, PermissionDenied
+from app.extensions import db
+from app.forum.models import Category, Post, PostRevision, Thread
+from app.forum.rendering import render_markdown
+
+SLUG_MAX_LENGTH = 80
+
+
+def make_slug(title: str) -> str:
+    return slugify(title, max_length=SLUG_MAX_LENGTH, word_boundary=True) or "sujet"
+
+
+def writing_refusal(user: User, thread: Thread | None = None) -> str | None:
+    """Why `user` may not write (in `thread`), or None when they may."""
+    if not user.is_authenticated:
+        return _("Log in to take part.")
+    if user.is_staff:
+        return _("Staff accounts moderate the community; they do not post in it.")
+    if user.is_suspended:
+        return _("Your account is suspended until %(date)s: %(reason)s",
+                 date=user.suspended_until.strftime("%Y-%m-%d %H:%M UTC"), reason=user.suspension_reason or "")
+    if thread is not None and thread.locked:
+        return _("This thread is locked: %(reason)s", reason=thread.lock_reason or "")
+    return None
+
+
+def ensure_can_write(user: User, thread: Thread | None = None) -> None:
+    refusal = writing_refusal(user, thread)
+    if refusal:
+        raise PermissionDenied(refusal)
+
+
+def check_title(title: str) -> str:
+    title = " ".join(title.split())
+    limit = current_app.config["TITLE_MAX_LENGTH"]
+    if not title:
+        raise InvalidInput(_("A thread needs a title."), "title")
+    if len(title) > limit:
+        raise InvalidInput(_("A title has at most %(max)d characters.", max=limit), "title")
+    return title
+
+
+def check_body(body: str) -> str:
+    limit = current_app.config["BODY_MAX_LENGTH"]
+    if not body.strip():
+        raise InvalidInput(_("A message cannot be empty."), "body")
+    if len(body) > limit:
+        raise InvalidInput(_("A message has at most %(max)d characters.", max=limit), "body")
+    return body
+
+
+def start_thread(author: User, category: Category, title: str, body: str) -> Thread:
+    ensure_can_write(author)
+    title, body = check_title(title), check_body(body)
+    now = utcnow()
+    thread = Thread(
+        category=category, author=author, title=title, slug=make_slug(title),
+        created_at=now, last_activity_at=now, post_total=1, reply_count=0,
+    )
+    opening = Post(thread=thread, author=author, position=1, body_source=body,
+                   body_html=render_markdown(body), created_at=now)
+    db.session.add_all([thread, opening])
+    _count(category, threads=+1, posts=+1, at=now)
+    author.post_count = User.post_count + 1
+    db.session.flush()
+    return thread
+
+
+def reply(author: User, thread: Thread, body: str, reply_to: Post | None = None) -> Post:
+    ensure_can_write(author, thread)
+    body = check_body(body)
+    if reply_to is not None and reply_to.thread_id != thread.id:
+        raise InvalidInput(_("The message you answer is not in this thread."), "reply_to")
+    now = utcnow()
+    # Claiming the next position with one UPDATE serialises concurrent replies on the thread row.
+    position = db.session.execute(
+        sa.update(Thread)
+        .where(Thread.id == thread.id)
+        .values(post_total=Thread.post_total + 1, reply_count=Thread.reply_count + 1, last_activity_at=now)
+        .returning(Thread.post_total)
+        .execution_options(synchronize_session=False)
+    ).scalar_one()
+    db.session.expire(thread, ["post_total", "reply_count", "last_activity_at"])
+    post = Post(thread=thread, author=author, reply_to=reply_to, position=position,
+                body_source=body, body_html=render_markdown(body), created_at=now)
+    db.session.add(post)
+    _count(thread.category, posts=+1, at=now)
+    author.post_count = User.post_count + 1
+    db.session.flush()
+    return post
+
+
+def quote(post: Post) -> str:
+    """The start of a reply that quotes `post` in Markdown."""
+    quoted = "\n".join(f"> {line}" if line else ">" for line in post.body_source.splitlines())
+    return f"{quoted}\n\n"
+
+
+def edit_post(editor: User, post: Post, body: str, title: str | None = None) -> bool:
+    """Change a post's words (and its thread's title for an opening post), keeping the old ones.
+
+    Returns whether anything changed."""
+    ensure_can_edit(editor, post)
+    body = check_body(body)
+    thread = post.thread
+    new_title = check_title(title) if post.is_opening and title is not None else thread.title
+    if body == post.body_source and new_title == thread.title:
+        return False
+    db.session.add(PostRevision(
+        post=post, editor=editor, body_source=post.body_source,
+        title=thread.title if post.is_opening else None,
+    ))
+    post.body_source, post.body_html, post.edited_at = body, render_markdown(body), utcnow()
+    if new_title != thread.title:
+        thread.title, thread.slug = new_title, make_slug(new_title)
+    db.session.flush()
+    return True
+
+
+def ensure_can_edit(user: User, post: Post) -> None:
+    if not user.is_authenticated or user.id != post.author_id:
+        raise PermissionDenied(_("Only its author may change a message."))
+    if post.is_deleted:
+        raise PermissionDenied(_("A deleted message cannot be changed."))
+    ensure_can_write(user, post.thread)
+
+
+def delete_post(actor: User, post: Post) -> None:
+    """The author withdraws a post: it stays as a tombstone, and a thread with nothing left goes too."""
+    ensure_can_edit(actor, post)
+    thread = post.thread
+    now = utcnow()
+    # A post hidden by moderation has already left the counters.
+    was_counted = post.is_visible
+    post.deleted_at = now
+    if post.is_opening and thread.reply_count == 0:
+        thread.deleted_at = now
+        _count(thread.category, threads=-1, posts=-1 if was_counted else 0)
+    elif was_counted:
+        if not post.is_opening:
+            thread.reply_count = Thread.reply_count - 1
+        _count(thread.category, posts=-1)
+    if was_counted:
+        post.author.post_count = User.post_count - 1
+    db.session.flush()
+
+
+def _count(category: Category, threads: int = 0, posts: int = 0, at=None) -> None:
+    """Move a category's counters in SQL, so that concurrent writers never overwrite each other."""
+    values = {"thread_count": Category.thread_count + threads, "post_count": Category.post_count + posts}
+    if at is not None:
+        values["last_activity_at"] = at
+    db.session.execute(
+        sa.update(Category).where(Category.id == category.id).values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.expire(category, list(values))

@@ -1,0 +1,167 @@
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from app.errors import InvalidInput
+from app.extensions import db, limiter
+from app.forms import show_error
+from app.forum import bp, queries, services
+from app.forum.forms import EditPostForm, NewThreadForm, ReplyForm
+from app.forum.models import Post, Thread
+from app.pagination import requested_page
+
+
+def posting_limit() -> str:
+    return current_app.config["RATELIMIT_POSTING"]
+
+
+def posting_key() -> str:
+    return f"user:{current_user.get_id()}"
+
+
+def post_url(post: Post, **values) -> str:
+    """Where a post stands: its thread's page that shows it, anchored on it."""
+    thread = post.thread
+    page = queries.page_of_position(post.position, current_app.config["POSTS_PER_PAGE"])
+    if page > 1:
+        values["page"] = page
+    return url_for("forum.thread", thread_id=thread.id, slug=thread.slug, _anchor=f"p{post.id}", **values)
+
+
+@bp.app_context_processor
+def forum_helpers():
+    return {"post_url": post_url, "writing_refusal": services.writing_refusal}
+
+
+@bp.get("/")
+def index():
+    return render_template(
+        "forum/index.html",
+        categories=queries.categories_with_latest_thread(),
+        latest_threads=queries.latest_threads(),
+    )
+
+
+@bp.get("/c/<slug>")
+def category(slug: str):
+    number = requested_page()
+    category = queries.category_by_slug(slug)
+    if request.args.get("page") == "1":
+        return redirect(url_for("forum.category", slug=slug), 301)
+    page = queries.category_threads(category, number, current_app.config["THREADS_PER_PAGE"])
+    return render_template("forum/category.html", category=category, page=page)
+
+
+@bp.route("/c/<slug>/new", methods=["GET", "POST"])
+@login_required
+@limiter.limit(posting_limit, key_func=posting_key, methods=["POST"])
+def new_thread(slug: str):
+    category = queries.category_by_slug(slug)
+    services.ensure_can_write(current_user)
+    form = NewThreadForm()
+    if form.validate_on_submit():
+        try:
+            thread = services.start_thread(current_user, category, form.title.data or "", form.body.data or "")
+        except InvalidInput as error:
+            show_error(form, error)
+        else:
+            db.session.commit()
+            return redirect(url_for("forum.thread", thread_id=thread.id, slug=thread.slug))
+    status = 400 if request.method == "POST" else 200
+    return render_template("forum/new_thread.html", category=category, form=form), status
+
+
+@bp.get("/t/<int:thread_id>")
+@bp.get("/t/<int:thread_id>/<slug>")
+def thread(thread_id: int, slug: str | None = None):
+    number = requested_page()
+    thread = queries.visible_thread(thread_id)
+    if slug != thread.slug or request.args.get("page") == "1":
+        return redirect(url_for("forum.thread", thread_id=thread.id, slug=thread.slug, page=number if number > 1 else None), 301)
+    page = queries.thread_posts(thread, number, current_app.config["POSTS_PER_PAGE"])
+    return render_template("forum/thread.html", thread=thread, page=page, reply_form=ReplyForm(formdata=None))
+
+
+@bp.route("/t/<int:thread_id>/reply", methods=["GET", "POST"])
+@login_required
+@limiter.limit(posting_limit, key_func=posting_key, methods=["POST"])
+def reply(thread_id: int):
+    thread = queries.visible_thread(thread_id)
+    services.ensure_can_write(current_user, thread)
+    form = ReplyForm()
+    parent = _parent_post(form.reply_to.data if request.method == "POST" else request.args.get("reply_to"), thread)
+    if form.validate_on_submit():
+        try:
+            post = services.reply(current_user, thread, form.body.data or "", reply_to=parent)
+        except InvalidInput as error:
+            show_error(form, error)
+        else:
+            db.session.commit()
+            return redirect(post_url(post))
+    elif request.method == "GET" and parent is not None:
+        form.reply_to.data = str(parent.id)
+        if request.args.get("quote") and parent.is_visible:
+            form.body.data = services.quote(parent)
+    status = 400 if request.method == "POST" else 200
+    return render_template("forum/reply.html", thread=thread, parent=parent, form=form), status
+
+
+def _parent_post(raw: str | None, thread: Thread) -> Post | None:
+    """The post a reply answers, from the reply_to field; a bad value is the sender's error."""
+    if not raw:
+        return None
+    if not raw.isdecimal():
+        abort(400, _("reply_to must be the number of a message in this thread."))
+    parent = db.session.get(Post, int(raw))
+    if parent is None or parent.thread_id != thread.id:
+        abort(400, _("The message you answer is not in this thread."))
+    return parent
+
+
+@bp.get("/p/<int:post_id>")
+def post(post_id: int):
+    return redirect(post_url(queries.post_by_id(post_id)))
+
+
+@bp.route("/p/<int:post_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_post(post_id: int):
+    post = queries.post_by_id(post_id)
+    services.ensure_can_edit(current_user, post)
+    form = EditPostForm()
+    if form.validate_on_submit():
+        title = form.title.data if post.is_opening else None
+        try:
+            services.edit_post(current_user, post, form.body.data or "", title=title)
+        except InvalidInput as error:
+            show_error(form, error)
+        else:
+            db.session.commit()
+            return redirect(post_url(post))
+    elif request.method == "GET":
+        form.body.data = post.body_source
+        form.title.data = post.thread.title
+    status = 400 if request.method == "POST" else 200
+    return render_template("forum/edit_post.html", post=post, form=form), status
+
+
+@bp.post("/p/<int:post_id>/delete")
+@login_required
+def delete_post(post_id: int):
+    post = queries.post_by_id(post_id)
+    services.delete_post(current_user, post)
+    db.session.commit()
+    thread = post.thread
+    if thread.deleted_at is not None:
+        flash(_("Your thread is deleted."), "info")
+        return redirect(url_for("forum.category", slug=thread.category.slug))
+    flash(_("Your message is deleted."), "info")
+    return redirect(post_url(post))
+
+
+@bp.get("/p/<int:post_id>/history")
+def post_history(post_id: int):
+    post = queries.post_by_id(post_id)
+    if not post.is_visible:
+        abort(404)
+    return render_template("forum/history.html", post=post, revisions=queries.revisions_of(post))

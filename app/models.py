@@ -1,0 +1,20 @@
+"""Every model of the application, imported in one place so that Alembic sees the whole schema."""
+from app.accounts.models import User
+from app.forum.models import Category, Post, PostRevision, Thread
+from app.moderation.models import Flag, ModerationAction
+from app.notifications.models import Notification, Subscription
+from app.reputation.models import HelpfulMark, ReputationEvent
+
+__all__ = [
+    "Category",
+    "Flag",
+    "HelpfulMark",
+    "ModerationAction",
+    "Notification",
+    "Post",
+    "PostRevision",
+    "ReputationEvent",
+    "Subscription",
+    "Thread",
+    "User",
+]

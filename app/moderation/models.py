@@ -1,0 +1,47 @@
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.clock import utcnow
+from app.extensions import db
+
+FLAG_REASONS = ("spam", "abusive", "off_topic", "other")
+FLAG_STATUSES = ("open", "upheld", "dismissed")
+
+
+class Flag(db.Model):
+    __tablename__ = "flags"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(sa.ForeignKey("posts.id"))
+    reporter_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    reason: Mapped[str] = mapped_column(sa.String(16))
+    note: Mapped[str] = mapped_column(sa.String(500), default="")
+    status: Mapped[str] = mapped_column(sa.String(16), default="open")
+    resolver_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    resolved_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (
+        sa.UniqueConstraint("post_id", "reporter_id"),
+        sa.CheckConstraint(sa.column("reason").in_(FLAG_REASONS), name="reason"),
+        sa.CheckConstraint(sa.column("status").in_(FLAG_STATUSES), name="status"),
+        sa.Index("ix_flags_status_created_at", "status", "created_at"),
+    )
+
+
+class ModerationAction(db.Model):
+    """One line of the public moderation log. No actor means the system acted."""
+
+    __tablename__ = "moderation_actions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    action: Mapped[str] = mapped_column(sa.String(32), index=True)
+    post_id: Mapped[int | None] = mapped_column(sa.ForeignKey("posts.id"))
+    thread_id: Mapped[int | None] = mapped_column(sa.ForeignKey("threads.id"))
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    category_id: Mapped[int | None] = mapped_column(sa.ForeignKey("categories.id"))
+    reason: Mapped[str] = mapped_column(sa.String(500))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

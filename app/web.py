@@ -1,0 +1,108 @@
+"""What every page shares: security headers, error pages, template helpers, last-seen tracking."""
+from datetime import timedelta
+
+from flask import Flask, jsonify, render_template, request
+from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from app.clock import utcnow
+from app.errors import DomainError
+from app.extensions import db
+from app.reputation.ranks import rank_for
+
+LAST_SEEN_RESOLUTION = timedelta(minutes=5)
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    (
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self'",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    )
+)
+
+
+def init_app(app: Flask) -> None:
+    app.after_request(add_security_headers)
+    app.before_request(record_last_seen)
+    app.register_error_handler(HTTPException, render_http_error)
+    app.register_error_handler(CSRFError, render_csrf_error)
+    app.register_error_handler(DomainError, render_domain_error)
+    app.jinja_env.filters["datetime"] = format_datetime
+    app.jinja_env.filters["date"] = format_date
+    app.jinja_env.filters["isodatetime"] = lambda value: value.isoformat(timespec="seconds") + "Z"
+    app.jinja_env.globals["rank_for"] = rank_for
+    app.jinja_env.globals["current_locale"] = lambda: str(get_locale())
+
+
+def add_security_headers(response):
+    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Permissions-Policy", "interest-cohort=()")
+    return response
+
+
+def record_last_seen() -> None:
+    if not current_user.is_authenticated or request.endpoint == "static":
+        return
+    now = utcnow()
+    if current_user.last_seen_at is None or now - current_user.last_seen_at > LAST_SEEN_RESOLUTION:
+        current_user.last_seen_at = now
+        db.session.commit()
+
+
+def wants_json() -> bool:
+    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
+    return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+
+
+def error_response(status: int, title: str, message: str):
+    if wants_json():
+        return jsonify(error=title, message=message), status
+    return render_template("errors/error.html", status=status, title=title, message=message), status
+
+
+def render_http_error(error: HTTPException):
+    if error.code is None or error.code < 400:
+        return error
+    response = error_response(error.code, error.name, _error_message(error))
+    if error.code == 405 and error.valid_methods:
+        response[0].headers["Allow"] = ", ".join(error.valid_methods)
+    return response
+
+
+def _error_message(error: HTTPException) -> str:
+    messages = {
+        400: _("The request could not be understood."),
+        403: _("You are not allowed to do this."),
+        404: _("This page does not exist, or no longer does."),
+        405: _("This address does not accept that kind of request."),
+        413: _("What you sent is too large."),
+        429: _("Too many attempts in a short time. Please wait a moment and try again."),
+        500: _("Something went wrong on our side. The team has been told."),
+    }
+    # An abort() with a description of our own says more than the generic sentence.
+    if error.description and error.description != type(error).description:
+        return error.description
+    return messages.get(error.code, error.description or "")
+
+
+def render_csrf_error(error: CSRFError):
+    message = _("The form expired or was sent from elsewhere. Reload the page and try again.")
+    return error_response(400, _("Bad request"), message)
+
+
+def render_domain_error(error: DomainError):
+    titles = {400: _("Invalid request"), 403: _("Forbidden"), 404: _("Not found")}
+    return error_response(error.status_code, titles[error.status_code], error.message)

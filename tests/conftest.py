@@ -1,0 +1,160 @@
+"""Shared fixtures: an application on a temporary instance folder, a client, users of every role.
+
+Set ENTRAIDE_TEST_POSTGRES to a PostgreSQL maintenance URL (`make test-pg`) to run the suite on a
+database created for the run and dropped after it; the default is a fresh SQLite file per test."""
+import os
+import uuid
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+from werkzeug.security import generate_password_hash
+
+from app import create_app
+from app.accounts.models import ADMIN, MEMBER, MODERATOR, User
+from app.accounts.usernames import lookalike_key
+from app.clock import utcnow
+from app.extensions import db
+from app.forum import services as forum
+from app.forum.models import Category
+
+PASSWORD = "correct horse battery"
+# Hashing is slow on purpose; the fixtures' accounts share one hash.
+PASSWORD_HASH = generate_password_hash(PASSWORD)
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    """A PostgreSQL database for the whole run, or None to use SQLite."""
+    admin_url = os.environ.get("ENTRAIDE_TEST_POSTGRES")
+    if not admin_url:
+        yield None
+        return
+    name = f"entraide_test_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    url = sa.engine.make_url(admin_url).set(database=name)
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
+
+@pytest.fixture
+def instance_path(tmp_path, monkeypatch):
+    path = tmp_path / "instance"
+    monkeypatch.setenv("ENTRAIDE_INSTANCE_PATH", str(path))
+    return path
+
+
+@pytest.fixture
+def app_config(postgres_url):
+    """The settings every test application starts from; a test may change them before `app` is built."""
+    config = {"TESTING": True, "RATELIMIT_ENABLED": False, "WTF_CSRF_ENABLED": False, "SECRET_KEY": "test"}
+    if postgres_url:
+        config["SQLALCHEMY_DATABASE_URI"] = postgres_url
+    return config
+
+
+@pytest.fixture
+def app(instance_path, app_config):
+    app = create_app(app_config)
+    with app.app_context():
+        db.create_all()
+        yield app
+        db.session.remove()
+        if db.engine.dialect.name == "postgresql":
+            tables = ", ".join(table.name for table in db.metadata.sorted_tables)
+            with db.engine.begin() as connection:
+                connection.exec_driver_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+def make_user(username: str, role: str = MEMBER, **fields) -> User:
+    user = User(
+        username=username,
+        username_key=lookalike_key(username),
+        email=f"{username.lower()}@example.org",
+        password_hash=PASSWORD_HASH,
+        role=role,
+        **fields,
+    )
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+@pytest.fixture
+def member(app):
+    return make_user("Camille")
+
+
+@pytest.fixture
+def other_member(app):
+    return make_user("Bastien")
+
+
+@pytest.fixture
+def moderator(app):
+    return make_user("Modo", role=MODERATOR)
+
+
+@pytest.fixture
+def admin(app):
+    return make_user("Admin", role=ADMIN)
+
+
+@pytest.fixture
+def suspended_member(app):
+    return make_user(
+        "Suspendu", suspended_until=utcnow() + timedelta(days=3), suspension_reason="Insultes répétées"
+    )
+
+
+@pytest.fixture
+def category(app):
+    category = Category(name="Dépannage", slug="depannage", description="Quand rien ne marche.", position=1)
+    db.session.add(category)
+    db.session.commit()
+    return category
+
+
+@pytest.fixture
+def thread(member, category):
+    thread = forum.start_thread(member, category, "Ma box redémarre sans cesse", "Depuis hier **elle clignote**.")
+    db.session.commit()
+    return thread
+
+
+class Auth:
+    """Log a test client in as a user without going through the (slow) password check."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def login(self, user: User) -> None:
+        with self.client.session_transaction() as session:
+            session["_user_id"] = str(user.id)
+            session["_fresh"] = True
+
+    def logout(self) -> None:
+        with self.client.session_transaction() as session:
+            session.clear()
+
+
+@pytest.fixture
+def auth(client):
+    return Auth(client)
