@@ -1,7 +1,7 @@
 """What every page shares: security headers, error pages, template helpers, last-seen tracking."""
 from datetime import timedelta
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, Response, jsonify, make_response, render_template, request
 from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -67,10 +67,13 @@ def wants_json() -> bool:
     return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
 
 
-def error_response(status: int, title: str, message: str):
+def error_response(status: int, title: str, message: str) -> Response:
     if wants_json():
-        return jsonify(error=title, message=message), status
-    return render_template("errors/error.html", status=status, title=title, message=message), status
+        response = jsonify(error=title, message=message)
+    else:
+        response = make_response(render_template("errors/error.html", status=status, title=title, message=message))
+    response.status_code = status
+    return response
 
 
 def render_http_error(error: HTTPException):
@@ -78,7 +81,7 @@ def render_http_error(error: HTTPException):
         return error
     response = error_response(error.code, error.name, _error_message(error))
     if error.code == 405 and error.valid_methods:
-        response[0].headers["Allow"] = ", ".join(error.valid_methods)
+        response.headers["Allow"] = ", ".join(error.valid_methods)
     return response
 
 

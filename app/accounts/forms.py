@@ -1,6 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from app.accounts.services import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
@@ -50,4 +51,4 @@ class ChangeEmailForm(FlaskForm):
 
 
 class LocaleForm(FlaskForm):
-    locale = SelectField(_l("Language"), choices=[("fr", "Français"), ("en", "English")])
+    locale = SelectField(_l("Language"), choices=[SelectChoice("fr", "Français"), SelectChoice("en", "English")])
