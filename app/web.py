@@ -95,8 +95,10 @@ def _error_message(error: HTTPException) -> str:
         429: _("Too many attempts in a short time. Please wait a moment and try again."),
         500: _("Something went wrong on our side. The team has been told."),
     }
-    # An abort() with a description of our own says more than the generic sentence.
-    if error.description and error.description != type(error).description:
+    # An abort() with a description of our own says more than the generic sentence; the rate
+    # limiter's description is only the limit itself.
+    own_description = error.description and error.description != type(error).description
+    if own_description and error.code != 429:
         return error.description
     return messages.get(error.code, error.description or "")
 

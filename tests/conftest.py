@@ -2,12 +2,14 @@
 
 Set ENTRAIDE_TEST_POSTGRES to a PostgreSQL maintenance URL (`make test-pg`) to run the suite on a
 database created for the run and dropped after it; the default is a fresh SQLite file per test."""
+import contextvars
 import os
 import uuid
 from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
+from flask.testing import FlaskClient
 from werkzeug.security import generate_password_hash
 
 from app import create_app
@@ -59,9 +61,22 @@ def app_config(postgres_url):
     return config
 
 
+class IsolatedClient(FlaskClient):
+    """Each request runs in an application context of its own, as it would in a server: its own
+    database session and `g`. The test's session is committed before, so the request sees the
+    test's rows, and after, so the test then reads what the request wrote."""
+
+    def open(self, *args, **kwargs):
+        db.session.commit()
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        db.session.commit()
+        return response
+
+
 @pytest.fixture
 def app(instance_path, app_config):
     app = create_app(app_config)
+    app.test_client_class = IsolatedClient
     with app.app_context():
         db.create_all()
         yield app

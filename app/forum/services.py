@@ -115,7 +115,7 @@ def edit_post(editor: User, post: Post, body: str, title: str | None = None) -> 
     if body == post.body_source and new_title == thread.title:
         return False
     db.session.add(PostRevision(
-        post=post, editor=editor, body_source=post.body_source,
+        post_id=post.id, editor=editor, body_source=post.body_source,
         title=thread.title if post.is_opening else None,
     ))
     post.body_source, post.body_html, post.edited_at = body, render_markdown(body), utcnow()

@@ -1,0 +1,141 @@
+"""The application as a whole: configuration, instance folder, headers, errors, CSRF and rate limits."""
+import stat
+
+import pytest
+import sqlalchemy as sa
+
+from app import create_app
+from app.extensions import db
+from tests.conftest import PASSWORD
+
+
+def test_instance_folder_comes_from_the_environment(app, instance_path):
+    assert app.instance_path == str(instance_path.resolve())
+    assert instance_path.is_dir()
+
+
+def test_sqlite_database_lives_in_the_instance_folder_by_default(instance_path, monkeypatch):
+    monkeypatch.delenv("ENTRAIDE_SQLALCHEMY_DATABASE_URI", raising=False)
+    app = create_app()
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{instance_path.resolve()}/entraide.sqlite3"
+
+
+def test_settings_come_from_prefixed_environment_variables(instance_path, monkeypatch):
+    monkeypatch.setenv("ENTRAIDE_RATELIMIT_ENABLED", "false")
+    monkeypatch.setenv("ENTRAIDE_THREADS_PER_PAGE", "7")
+    monkeypatch.setenv("ENTRAIDE_SITE_NAME", "Communauté Voltéa")
+    app = create_app()
+    assert app.config["RATELIMIT_ENABLED"] is False
+    assert app.config["THREADS_PER_PAGE"] == 7
+    assert app.config["SITE_NAME"] == "Communauté Voltéa"
+
+
+def test_instance_config_file_overrides_defaults(instance_path):
+    instance_path.mkdir(parents=True)
+    (instance_path / "config.py").write_text('SITE_NAME = "Le forum du quartier"\n')
+    assert create_app().config["SITE_NAME"] == "Le forum du quartier"
+
+
+def test_secret_key_is_generated_once_into_the_instance_folder(instance_path):
+    first = create_app().config["SECRET_KEY"]
+    key_file = instance_path / "secret_key"
+    assert key_file.read_text().strip() == first and len(first) >= 64
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    assert create_app().config["SECRET_KEY"] == first
+
+
+def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(app):
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite only")
+    with db.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+def test_pages_carry_a_strict_content_security_policy(client):
+    response = client.get("/")
+    policy = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "unsafe-inline" not in policy
+    assert "frame-ancestors 'none'" in policy
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_pages_load_nothing_from_other_hosts(client, thread):
+    for url in ("/", "/c/depannage", f"/t/{thread.id}/{thread.slug}", "/login", "/register"):
+        page = client.get(url).get_data(as_text=True)
+        assert 'src="http' not in page and 'href="http' not in page.replace('href="http://localhost', ""), url
+        assert "<script>" not in page  # no inline script anywhere
+
+
+def test_html_lang_follows_the_browser_and_defaults_to_french(client):
+    assert '<html lang="fr">' in client.get("/").get_data(as_text=True)
+    english = client.get("/", headers={"Accept-Language": "en-GB,en;q=0.9"}).get_data(as_text=True)
+    assert '<html lang="en">' in english
+
+
+def test_error_pages_are_pages_and_json_clients_get_json(client):
+    response = client.get("/nulle-part")
+    assert response.status_code == 404 and "<html" in response.get_data(as_text=True)
+    response = client.get("/nulle-part", headers={"Accept": "application/json"})
+    assert response.status_code == 404 and response.get_json()["error"]
+
+
+def test_wrong_method_is_405_with_allow_header(client):
+    response = client.delete("/")
+    assert response.status_code == 405
+    assert "GET" in response.headers["Allow"]
+
+
+def test_oversized_requests_are_413(client, auth, member, category):
+    auth.login(member)
+    response = client.post("/c/depannage/new", data={"title": "t", "body": "x" * (2 * 1024 * 1024)})
+    assert response.status_code == 413
+
+
+@pytest.fixture
+def csrf_config(app_config):
+    app_config["WTF_CSRF_ENABLED"] = True
+    return app_config
+
+
+def test_state_changes_without_csrf_token_are_refused(csrf_config, client, auth, member, category):
+    auth.login(member)
+    response = client.post("/c/depannage/new", data={"title": "Sans jeton", "body": "texte"})
+    assert response.status_code == 400
+    assert "form expired" in response.get_data(as_text=True)
+    assert client.post("/logout").status_code == 400
+
+
+def test_forms_carry_a_csrf_token_that_is_accepted(csrf_config, client, member, category):
+    page = client.get("/login").get_data(as_text=True)
+    token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+    response = client.post("/login", data={"login": "Camille", "password": PASSWORD, "csrf_token": token})
+    assert response.status_code == 302
+
+
+@pytest.fixture
+def rate_limited_config(app_config):
+    app_config.update(RATELIMIT_ENABLED=True, RATELIMIT_LOGIN="3 per minute", RATELIMIT_POSTING="2 per minute")
+    return app_config
+
+
+def test_login_attempts_are_rate_limited(rate_limited_config, client, member):
+    answers = [client.post("/login", data={"login": "Camille", "password": "faux"}).status_code for _ in range(4)]
+    assert answers == [400, 400, 400, 429]
+    assert "Too many attempts" in client.post("/login", data={"login": "x", "password": "y"}).get_data(as_text=True)
+
+
+def test_posting_is_rate_limited_per_member(rate_limited_config, client, auth, member, thread, other_member):
+    auth.login(other_member)
+    answers = [client.post(f"/t/{thread.id}/reply", data={"body": f"n°{n}"}).status_code for n in range(3)]
+    assert answers == [302, 302, 429]
+    auth.login(member)  # another member keeps their own allowance
+    assert client.post(f"/t/{thread.id}/reply", data={"body": "moi aussi"}).status_code == 302
+
+
+def test_last_seen_is_recorded_for_members(client, auth, member):
+    auth.login(member)
+    client.get("/")
+    db.session.expire_all()
+    assert db.session.scalar(sa.select(type(member).last_seen_at).where(type(member).id == member.id)) is not None
