@@ -90,6 +90,15 @@ def app(instance_path, app_config):
 
 @pytest.fixture
 def client(app):
+    """A browser that asks for English, the language the tests' expected messages are written in."""
+    client = app.test_client()
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
+
+
+@pytest.fixture
+def french_client(app):
+    """A browser that states no language preference: it gets the default, French."""
     return app.test_client()
 
 
@@ -173,3 +182,13 @@ class Auth:
 @pytest.fixture
 def auth(client):
     return Auth(client)
+
+
+@pytest.fixture
+def live_server(tmp_path):
+    """gunicorn with two workers on a free port, over a fresh SQLite database, rate limits off."""
+    from tests import live
+
+    server, process = live.start(tmp_path / "live-instance", RATELIMIT_ENABLED="false")
+    yield server
+    live.stop(process)

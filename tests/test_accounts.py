@@ -214,7 +214,7 @@ def test_users_create_command_makes_staff_accounts(runner):
 def test_users_create_command_reports_refusals(runner, member):
     result = runner.invoke(args=["users", "create", "camille", "--email", "x@example.org", "--password", "secret-1234"])
     assert result.exit_code != 0
-    assert "taken" in result.output
+    assert "déjà pris" in result.output  # command-line tasks speak the default language
 
 
 def test_services_refuse_duplicate_accounts_directly(app, member):

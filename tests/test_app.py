@@ -68,9 +68,9 @@ def test_pages_load_nothing_from_other_hosts(client, thread):
         assert "<script>" not in page  # no inline script anywhere
 
 
-def test_html_lang_follows_the_browser_and_defaults_to_french(client):
-    assert '<html lang="fr">' in client.get("/").get_data(as_text=True)
-    english = client.get("/", headers={"Accept-Language": "en-GB,en;q=0.9"}).get_data(as_text=True)
+def test_html_lang_follows_the_browser_and_defaults_to_french(french_client):
+    assert '<html lang="fr">' in french_client.get("/").get_data(as_text=True)
+    english = french_client.get("/", headers={"Accept-Language": "en-GB,en;q=0.9"}).get_data(as_text=True)
     assert '<html lang="en">' in english
 
 

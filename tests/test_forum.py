@@ -418,3 +418,8 @@ def test_post_permalink_redirects_to_its_place(client, thread):
     opening = db.session.scalar(sa.select(Post))
     response = client.get(f"/p/{opening.id}")
     assert response.headers["Location"] == f"/t/{thread.id}/{thread.slug}#p{opening.id}"
+
+
+def test_home_lists_categories_that_have_no_thread_yet(client, category):
+    page = client.get("/").get_data(as_text=True)
+    assert "/c/depannage" in page and "Dépannage" in page

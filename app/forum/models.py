@@ -48,8 +48,8 @@ class Thread(db.Model):
     deleted_at: Mapped[datetime | None]
 
     # Listings always show the author and the category beside a thread.
-    author: Mapped[User] = relationship(lazy="joined", innerjoin=True)
-    category: Mapped[Category] = relationship(lazy="joined", innerjoin=True)
+    author: Mapped[User] = relationship(lazy="joined")
+    category: Mapped[Category] = relationship(lazy="joined")
 
     __table_args__ = (
         # Category pages list live threads pinned first, then by last activity, at any page depth.
@@ -99,7 +99,7 @@ class Post(db.Model):
     hidden_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
 
     # A post is never shown without its author's name and rank.
-    author: Mapped[User] = relationship(lazy="joined", innerjoin=True, foreign_keys=[author_id])
+    author: Mapped[User] = relationship(lazy="joined", foreign_keys=[author_id])
     thread: Mapped[Thread] = relationship(foreign_keys=[thread_id])
     reply_to: Mapped["Post | None"] = relationship(remote_side=[id], foreign_keys=[reply_to_id])
 
@@ -140,4 +140,4 @@ class PostRevision(db.Model):
     title: Mapped[str | None] = mapped_column(sa.String(150))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    editor: Mapped[User] = relationship(lazy="joined", innerjoin=True)
+    editor: Mapped[User] = relationship(lazy="joined")

@@ -1,0 +1,63 @@
+"""A real server for the tests that need one: gunicorn workers over a database of their own."""
+import os
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class LiveServer:
+    url: str
+    instance: Path
+    env: dict[str, str]
+
+    def flask(self, *args: str) -> subprocess.CompletedProcess:
+        """Run `flask --app wsgi ARGS` against the server's instance folder."""
+        return subprocess.run(
+            [sys.executable, "-m", "flask", "--app", "wsgi", *args],
+            env=self.env, cwd=PROJECT_ROOT, capture_output=True, text=True, check=True,
+        )
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start(instance: Path, workers: int = 2, **settings: str):
+    """Migrate a fresh instance folder and serve it; returns the server and its process."""
+    env = {**os.environ, "ENTRAIDE_INSTANCE_PATH": str(instance)}
+    env.update({f"ENTRAIDE_{key}": value for key, value in settings.items()})
+    server = LiveServer(url="", instance=instance, env=env)
+    server.flask("db", "upgrade")
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind", f"127.0.0.1:{port}", "wsgi:app"],
+        env=env, cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                raise RuntimeError(f"the server did not start: {process.stderr.read().decode()[-2000:]}")
+            time.sleep(0.1)
+    server.url = f"http://127.0.0.1:{port}"
+    return server, process
+
+
+def stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()

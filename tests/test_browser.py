@@ -1,0 +1,82 @@
+"""A newcomer's first visit, in Debian's Chromium driven by Playwright against a real server."""
+import re
+from pathlib import Path
+
+import pytest
+
+from app import create_app
+from app.extensions import db
+from app.forum.models import Category
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed (.ci/run installs it)"),
+]
+
+
+@pytest.fixture
+def page(live_server, monkeypatch):
+    from playwright.sync_api import sync_playwright
+
+    monkeypatch.setenv("ENTRAIDE_INSTANCE_PATH", str(live_server.instance))
+    with create_app().app_context():
+        db.session.add(Category(name="Dépannage", slug="depannage", description="Quand rien ne marche."))
+        db.session.commit()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+        page = browser.new_page(base_url=live_server.url, locale="fr-FR")
+        problems: list[str] = []
+        page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
+        page.on("pageerror", lambda error: problems.append(str(error)))
+        page.problems = problems
+        yield page
+        browser.close()
+
+
+def test_newcomer_registers_asks_replies_edits_and_deletes(page):
+    page.goto("/register")
+    page.fill("#username", "Nouvelle_venue")
+    page.fill("#email", "nouvelle@example.org")
+    page.fill("#password", "un mot de passe solide")
+    page.fill("#confirm", "un mot de passe solide")
+    page.click("form.form button[type=submit]")
+    assert page.locator(".account-nav").inner_text().count("Nouvelle_venue") == 1
+
+    page.click("text=Dépannage")
+    page.click("a.button[href='/c/depannage/new']")
+    page.fill("#title", "Mon thermostat affiche Err 4")
+    page.fill("#body", "Depuis ce matin il **clignote**.\n\n- redémarré\n- rien changé")
+    page.click("form.form button[type=submit]")
+    assert re.search(r"/t/\d+/mon-thermostat-affiche-err-4$", page.url)
+    assert page.locator("h1").inner_text().startswith("Mon thermostat affiche Err 4")
+    assert page.locator(".post__body strong").inner_text() == "clignote"
+
+    page.fill("#body", "Je précise : modèle **V2**, firmware à jour.")
+    page.click("#reply button[type=submit]")
+    assert re.search(r"#p\d+$", page.url)
+    reply_id = page.url.rsplit("#", 1)[1]
+    reply = page.locator(f"#{reply_id}")
+    assert "modèle V2" in reply.inner_text()
+
+    reply.locator("a[href$='/edit']").click()
+    page.fill("#body", "Je précise : modèle **V3**, firmware à jour.")
+    page.click("form.form button[type=submit]")
+    reply = page.locator(f"#{reply_id}")
+    assert "modèle V3" in reply.inner_text()
+    assert reply.locator(".post__edited").count() == 1
+
+    reply.locator("form[action$='/delete'] button").click()
+    reply = page.locator(f"#{reply_id}")
+    assert "modèle V3" not in reply.inner_text()
+    assert reply.locator(".tombstone").count() == 1
+    assert page.problems == []
