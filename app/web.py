@@ -4,6 +4,7 @@ from datetime import timedelta
 from flask import Flask, Response, jsonify, make_response, render_template, request
 from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -76,31 +77,31 @@ def error_response(status: int, title: str, message: str) -> Response:
     return response
 
 
+# The title and sentence each error page shows, unless the code that refused said more.
+HTTP_ERRORS = {
+    400: (_l("Bad request"), _l("The request could not be understood.")),
+    401: (_l("Login needed"), _l("Log in to do this.")),
+    403: (_l("Forbidden"), _l("You are not allowed to do this.")),
+    404: (_l("Page not found"), _l("This page does not exist, or no longer does.")),
+    405: (_l("Method not allowed"), _l("This address does not accept that kind of request.")),
+    413: (_l("Too large"), _l("What you sent is too large.")),
+    429: (_l("Too many requests"), _l("Too many attempts in a short time. Please wait a moment and try again.")),
+    500: (_l("Server error"), _l("Something went wrong on our side. Please try again later.")),
+}
+
+
 def render_http_error(error: HTTPException):
     if error.code is None or error.code < 400:
         return error
-    response = error_response(error.code, error.name, _error_message(error))
+    title, message = HTTP_ERRORS.get(error.code, (error.name, error.description))
+    # An abort() with a description of its own says more than the generic sentence; the rate
+    # limiter's description is only the limit itself.
+    if error.description != type(error).description and error.code != 429:
+        message = error.description
+    response = error_response(error.code, str(title), str(message))
     if error.code == 405 and error.valid_methods:
         response.headers["Allow"] = ", ".join(error.valid_methods)
     return response
-
-
-def _error_message(error: HTTPException) -> str:
-    messages = {
-        400: _("The request could not be understood."),
-        403: _("You are not allowed to do this."),
-        404: _("This page does not exist, or no longer does."),
-        405: _("This address does not accept that kind of request."),
-        413: _("What you sent is too large."),
-        429: _("Too many attempts in a short time. Please wait a moment and try again."),
-        500: _("Something went wrong on our side. The team has been told."),
-    }
-    # An abort() with a description of our own says more than the generic sentence; the rate
-    # limiter's description is only the limit itself.
-    own_description = error.description and error.description != type(error).description
-    if own_description and error.code != 429:
-        return error.description
-    return messages.get(error.code, error.description or "")
 
 
 def render_csrf_error(error: CSRFError):
