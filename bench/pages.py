@@ -86,13 +86,13 @@ def main() -> None:
     with app.app_context():
         build(options.threads, options.replies, options.long_thread)
     last_category_page = (options.threads - 1 + 29) // 30
-    last_thread_page = (options.long_thread + 1 + 19) // 20
+    last_full_thread_page = (options.long_thread + 1) // 20
     pages = {
         "home": "/",
         "category, page 1": "/c/grande",
         f"category, page {last_category_page}": f"/c/grande?page={last_category_page}",
         "thread, page 1": "/t/1/sujet-numero-1",
-        f"thread, page {last_thread_page}": f"/t/1/sujet-numero-1?page={last_thread_page}",
+        f"thread, page {last_full_thread_page}": f"/t/1/sujet-numero-1?page={last_full_thread_page}",
     }
     client = app.test_client()
     print("| page | median ms | p95 ms |\n| --- | --- | --- |")
