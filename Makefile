@@ -32,6 +32,6 @@ test-all: test test-pg
 
 # Re-extract the interface's strings after changing templates or code, then translate in app/translations.
 translations: install
-	$(BIN)/pybabel extract --no-wrap -F babel.cfg -k _l -o app/translations/messages.pot .
-	$(BIN)/pybabel update --no-wrap -i app/translations/messages.pot -d app/translations
+	$(BIN)/pybabel extract --no-wrap -F babel.cfg -k _l -k lazy_gettext -o app/translations/messages.pot .
+	$(BIN)/pybabel update --no-wrap --no-fuzzy-matching -i app/translations/messages.pot -d app/translations
 	$(BIN)/pybabel compile -d app/translations

@@ -35,10 +35,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     with app.app_context():
         configure_engine(db.engine)
 
-    from app import accounts, cli, forum, web
+    from app import accounts, cli, forum, reputation, web
 
     web.init_app(app)
     cli.init_app(app)
     app.register_blueprint(accounts.bp)
     app.register_blueprint(forum.bp)
+    app.register_blueprint(reputation.bp)
     return app

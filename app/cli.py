@@ -41,5 +41,8 @@ def seed_demo() -> None:
 
 
 def init_app(app: Flask) -> None:
+    from app.reputation.cli import reputation_cli
+
     app.cli.add_command(users_cli)
+    app.cli.add_command(reputation_cli)
     app.cli.add_command(seed_demo)

@@ -12,7 +12,7 @@ class DefaultConfig:
     BABEL_DEFAULT_TIMEZONE = "UTC"
     LANGUAGES = ("fr", "en")
     SITE_NAME = "Entraide"
-    SITE_DESCRIPTION = "Questions et réponses entre membres de la communauté."
+    SITE_DESCRIPTION = None  # when unset, a sentence in the reader's language
 
     THREADS_PER_PAGE = 30
     POSTS_PER_PAGE = 20
@@ -34,6 +34,11 @@ class DefaultConfig:
     RATELIMIT_LOGIN = "10 per minute; 50 per hour"
     RATELIMIT_REGISTER = "5 per hour"
     RATELIMIT_POSTING = "6 per minute; 60 per hour"
+    RATELIMIT_POSTING_NEW_MEMBER = "2 per minute; 20 per hour"
+
+    # Members below this reputation are not trusted yet: fewer links, slower posting.
+    TRUST_MIN_REPUTATION = 10
+    NEW_MEMBER_MAX_LINKS = 2
 
 
 def load_config(app, test_config: dict | None) -> None:

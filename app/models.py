@@ -3,9 +3,10 @@ from app.accounts.models import User
 from app.forum.models import Category, Post, PostRevision, Thread
 from app.moderation.models import Flag, ModerationAction
 from app.notifications.models import Notification, Subscription
-from app.reputation.models import HelpfulMark, ReputationEvent
+from app.reputation.models import Badge, HelpfulMark, ReputationEvent
 
 __all__ = [
+    "Badge",
     "Category",
     "Flag",
     "HelpfulMark",

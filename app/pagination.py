@@ -5,6 +5,7 @@ from typing import Generic, Sequence, TypeVar
 
 from flask import abort, request
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 T = TypeVar("T")
 MAX_PAGE = 1_000_000
@@ -24,7 +25,7 @@ def page_count(total: int, per_page: int) -> int:
 
 def check_page_exists(number: int, pages: int) -> None:
     if number > pages:
-        abort(404, _("This listing has only %(pages)d pages.", pages=pages))
+        abort(404, ngettext("This listing has only %(num)d page.", "This listing has only %(num)d pages.", pages))
 
 
 @dataclass(frozen=True)

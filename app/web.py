@@ -12,7 +12,6 @@ from werkzeug.exceptions import HTTPException
 from app.clock import utcnow
 from app.errors import DomainError
 from app.extensions import db
-from app.reputation.ranks import rank_for
 
 LAST_SEEN_RESOLUTION = timedelta(minutes=5)
 
@@ -41,7 +40,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["isodatetime"] = lambda value: value.isoformat(timespec="seconds") + "Z"
-    app.jinja_env.globals["rank_for"] = rank_for
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale())
 
 

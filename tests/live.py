@@ -1,9 +1,14 @@
 """A real server for the tests that need one: gunicorn workers over a database of their own."""
+import http.cookiejar
 import os
+import re
 import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.parse
+import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,3 +66,38 @@ def stop(process: subprocess.Popen) -> None:
         process.wait(timeout=10)
     except subprocess.TimeoutExpired:
         process.kill()
+
+
+class Browser:
+    """A client with its own cookies, speaking to a live server the way a browser's forms do."""
+
+    def __init__(self, base_url: str):
+        self.base_url = base_url
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), _NoRedirect()
+        )
+
+    def request(self, method: str, path: str, data: dict | None = None, headers: dict | None = None):
+        body = urllib.parse.urlencode(data).encode() if data is not None else None
+        request = urllib.request.Request(self.base_url + path, data=body, method=method, headers=headers or {})
+        try:
+            with self.opener.open(request, timeout=30) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode()
+
+    def csrf_token(self, path: str) -> str:
+        status, page = self.request("GET", path)
+        match = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', page)
+        assert match, f"no CSRF token on {path} ({status})"
+        return match.group(1)
+
+    def log_in(self, login: str, password: str) -> None:
+        token = self.csrf_token("/login")
+        status, _ = self.request("POST", "/login", {"login": login, "password": password, "csrf_token": token})
+        assert status == 302, f"{login} could not log in ({status})"
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None

@@ -23,7 +23,8 @@ class User(UserMixin, db.Model):
     email: Mapped[str] = mapped_column(sa.String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(sa.String(255))
     role: Mapped[str] = mapped_column(sa.String(16), default=MEMBER)
-    reputation: Mapped[int] = mapped_column(default=0)
+    # The sum of the member's reputation ledger, kept in the same transaction as each new line.
+    reputation: Mapped[int] = mapped_column(default=0, index=True)
     post_count: Mapped[int] = mapped_column(default=0)
     locale: Mapped[str | None] = mapped_column(sa.String(8))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy.exc import IntegrityError
 
-from app.accounts import bp, services
+from app.accounts import bp, services, usernames
 from app.accounts.forms import ChangeEmailForm, ChangePasswordForm, LocaleForm, LoginForm, RegisterForm
 from app.accounts.models import User
 from app.errors import InvalidInput, NotFound
@@ -13,6 +13,8 @@ from app.extensions import db, limiter, login_manager
 from app.forms import show_error
 from app.web import wants_json
 from app.forum import queries as forum_queries
+from app.reputation import badges
+from app.reputation import queries as reputation_queries
 
 login_manager.login_view = "accounts.login"
 login_manager.login_message = None
@@ -58,7 +60,12 @@ def register():
             login_user(user)
             flash(_("Welcome, %(name)s! Your account is ready.", name=user.username), "success")
             return redirect(safe_next(request.args.get("next")))
-    return refused("accounts/register.html", form=form)
+    return refused(
+        "accounts/register.html",
+        form=form,
+        username_lengths=(usernames.MIN_LENGTH, usernames.MAX_LENGTH),
+        password_min_length=services.PASSWORD_MIN_LENGTH,
+    )
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -109,7 +116,7 @@ def change_password():
             show_error(form, error)
         else:
             db.session.commit()
-            flash(_("Your password is changed."), "success")
+            flash(_("Your password has been changed."), "success")
             return redirect(url_for("accounts.account"))
     return refused("accounts/account.html", **_account_forms(password_form=form))
 
@@ -129,7 +136,7 @@ def change_email():
             db.session.rollback()
             form.email.errors.append(_("An account already uses this email address."))
         else:
-            flash(_("Your email address is changed."), "success")
+            flash(_("Your email address has been changed."), "success")
             return redirect(url_for("accounts.account"))
     return refused("accounts/account.html", **_account_forms(email_form=form))
 
@@ -152,8 +159,15 @@ def profile(username: str):
         raise NotFound(_("No member goes by this name."))
     if user.username != username:
         return redirect(url_for("accounts.profile", username=user.username), 301)
-    recent_posts = forum_queries.recent_posts_by(user)
-    return render_template("accounts/profile.html", user=user, recent_posts=recent_posts)
+    return render_template(
+        "accounts/profile.html",
+        user=user,
+        recent_posts=forum_queries.recent_posts_by(user),
+        badges=badges.badges_of(user),
+        helpful_replies=reputation_queries.most_helpful_replies(user),
+        solutions=reputation_queries.solutions(user),
+        history=reputation_queries.history(user),
+    )
 
 
 @login_manager.unauthorized_handler

@@ -106,6 +106,7 @@ class Post(db.Model):
     __table_args__ = (
         sa.UniqueConstraint("thread_id", "position"),
         sa.Index("ix_posts_author_id_created_at", "author_id", "created_at"),
+        sa.Index("ix_posts_author_id_helpful_count", "author_id", "helpful_count"),
     )
 
     def __repr__(self) -> str:

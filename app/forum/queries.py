@@ -52,18 +52,19 @@ def category_by_slug(slug: str) -> Category:
     return category
 
 
-def category_threads(category: Category, number: int, per_page: int) -> Page[Thread]:
-    pages = page_count(category.thread_count, per_page)
+def category_threads(category: Category, number: int, per_page: int, solved: bool | None = None) -> Page[Thread]:
+    """A page of a category's live threads, optionally only the solved or the unsolved ones."""
+    listed = [Thread.category_id == category.id, Thread.deleted_at.is_(None)]
+    if solved is not None:
+        listed.append(Thread.solution_post_id.is_not(None) if solved else Thread.solution_post_id.is_(None))
+        total = db.session.scalar(sa.select(sa.func.count()).select_from(Thread).where(*listed))
+    else:
+        total = category.thread_count
+    pages = page_count(total, per_page)
     check_page_exists(number, pages)
     # The page's ids come from the listing index alone; only those rows are then read in full,
     # so that page 500 costs what page 1 does.
-    page_ids = (
-        sa.select(Thread.id)
-        .where(Thread.category_id == category.id, Thread.deleted_at.is_(None))
-        .order_by(*_LISTING_ORDER)
-        .limit(per_page)
-        .offset((number - 1) * per_page)
-    )
+    page_ids = sa.select(Thread.id).where(*listed).order_by(*_LISTING_ORDER).limit(per_page).offset((number - 1) * per_page)
     threads = db.session.scalars(sa.select(Thread).where(Thread.id.in_(page_ids)).order_by(*_LISTING_ORDER))
     return Page(items=list(threads), number=number, pages=pages)
 
@@ -94,6 +95,14 @@ def thread_posts(thread: Thread, number: int, per_page: int) -> Page[Post]:
         .order_by(Post.position)
     )
     return Page(items=list(posts.unique()), number=number, pages=pages)
+
+
+def visible_solution(thread: Thread) -> Post | None:
+    """The accepted answer, shown right after the question, unless it has left view since."""
+    if thread.solution_post_id is None:
+        return None
+    solution = db.session.get(Post, thread.solution_post_id)
+    return solution if solution is not None and solution.is_visible else None
 
 
 def page_of_position(position: int, per_page: int) -> int:

@@ -1,6 +1,7 @@
 """The forum's rules: who may write where, and the counters every write keeps right."""
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 from slugify import slugify
 
@@ -10,6 +11,8 @@ from app.errors import InvalidInput, PermissionDenied
 from app.extensions import db
 from app.forum.models import Category, Post, PostRevision, Thread
 from app.forum.rendering import render_markdown
+from app.reputation import trust
+from app.reputation.services import POST_DELETED, points_change
 
 SLUG_MAX_LENGTH = 80
 
@@ -26,7 +29,7 @@ def writing_refusal(user: User, thread: Thread | None = None) -> str | None:
         return _("Staff accounts moderate the community; they do not post in it.")
     if user.is_suspended:
         return _("Your account is suspended until %(date)s: %(reason)s",
-                 date=user.suspended_until.strftime("%Y-%m-%d %H:%M UTC"), reason=user.suspension_reason or "")
+                 date=format_datetime(user.suspended_until, "short"), reason=user.suspension_reason or "")
     if thread is not None and thread.locked:
         return _("This thread is locked: %(reason)s", reason=thread.lock_reason or "")
     return None
@@ -57,6 +60,12 @@ def check_body(body: str) -> str:
     return body
 
 
+def render_body(author: User, body: str) -> str:
+    html = render_markdown(body)
+    trust.check_links(author, html)
+    return html
+
+
 def start_thread(author: User, category: Category, title: str, body: str) -> Thread:
     ensure_can_write(author)
     title, body = check_title(title), check_body(body)
@@ -66,7 +75,7 @@ def start_thread(author: User, category: Category, title: str, body: str) -> Thr
         created_at=now, last_activity_at=now, post_total=1, reply_count=0,
     )
     opening = Post(thread=thread, author=author, position=1, body_source=body,
-                   body_html=render_markdown(body), created_at=now)
+                   body_html=render_body(author, body), created_at=now)
     db.session.add_all([thread, opening])
     _count(category, threads=+1, posts=+1, at=now)
     author.post_count = User.post_count + 1
@@ -78,7 +87,8 @@ def reply(author: User, thread: Thread, body: str, reply_to: Post | None = None)
     ensure_can_write(author, thread)
     body = check_body(body)
     if reply_to is not None and reply_to.thread_id != thread.id:
-        raise InvalidInput(_("The message you answer is not in this thread."), "reply_to")
+        raise InvalidInput(_("The message you are replying to is not in this thread."), "reply_to")
+    body_html = render_body(author, body)
     now = utcnow()
     # Claiming the next position with one UPDATE serialises concurrent replies on the thread row.
     position = db.session.execute(
@@ -90,7 +100,7 @@ def reply(author: User, thread: Thread, body: str, reply_to: Post | None = None)
     ).scalar_one()
     db.session.expire(thread, ["post_total", "reply_count", "last_activity_at"])
     post = Post(thread=thread, author=author, reply_to=reply_to, position=position,
-                body_source=body, body_html=render_markdown(body), created_at=now)
+                body_source=body, body_html=body_html, created_at=now)
     db.session.add(post)
     _count(thread.category, posts=+1, at=now)
     author.post_count = User.post_count + 1
@@ -118,7 +128,7 @@ def edit_post(editor: User, post: Post, body: str, title: str | None = None) -> 
         post_id=post.id, editor=editor, body_source=post.body_source,
         title=thread.title if post.is_opening else None,
     ))
-    post.body_source, post.body_html, post.edited_at = body, render_markdown(body), utcnow()
+    post.body_source, post.body_html, post.edited_at = body, render_body(editor, body), utcnow()
     if new_title != thread.title:
         thread.title, thread.slug = new_title, make_slug(new_title)
     db.session.flush()
@@ -140,7 +150,10 @@ def delete_post(actor: User, post: Post) -> None:
     now = utcnow()
     # A post hidden by moderation has already left the counters.
     was_counted = post.is_visible
-    post.deleted_at = now
+    with points_change(post, POST_DELETED, actor=actor):
+        post.deleted_at = now
+        if thread.solution_post_id == post.id:
+            thread.solution_post_id = None
     if post.is_opening and thread.reply_count == 0:
         thread.deleted_at = now
         _count(thread.category, threads=-1, posts=-1 if was_counted else 0)

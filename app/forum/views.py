@@ -9,28 +9,27 @@ from app.forum import bp, queries, services
 from app.forum.forms import EditPostForm, NewThreadForm, ReplyForm
 from app.forum.models import Post, Thread
 from app.pagination import requested_page
+from app.forum.urls import post_url
+from app.reputation import services as reputation
+from app.reputation import trust
 
 
 def posting_limit() -> str:
-    return current_app.config["RATELIMIT_POSTING"]
+    return trust.posting_limit(current_user)
 
 
 def posting_key() -> str:
     return f"user:{current_user.get_id()}"
 
 
-def post_url(post: Post, **values) -> str:
-    """Where a post stands: its thread's page that shows it, anchored on it."""
-    thread = post.thread
-    page = queries.page_of_position(post.position, current_app.config["POSTS_PER_PAGE"])
-    if page > 1:
-        values["page"] = page
-    return url_for("forum.thread", thread_id=thread.id, slug=thread.slug, _anchor=f"p{post.id}", **values)
-
-
 @bp.app_context_processor
 def forum_helpers():
-    return {"post_url": post_url, "writing_refusal": services.writing_refusal}
+    return {
+        "post_url": post_url,
+        "writing_refusal": services.writing_refusal,
+        "helpful_refusal": reputation.helpful_refusal,
+        "solution_refusal": reputation.solution_refusal,
+    }
 
 
 @bp.get("/")
@@ -46,10 +45,15 @@ def index():
 def category(slug: str):
     number = requested_page()
     category = queries.category_by_slug(slug)
+    solved = request.args.get("solved")
+    if solved not in (None, "yes", "no"):
+        abort(400, _("The solved filter is yes or no."))
     if request.args.get("page") == "1":
-        return redirect(url_for("forum.category", slug=slug), 301)
-    page = queries.category_threads(category, number, current_app.config["THREADS_PER_PAGE"])
-    return render_template("forum/category.html", category=category, page=page)
+        return redirect(url_for("forum.category", slug=slug, solved=solved), 301)
+    page = queries.category_threads(
+        category, number, current_app.config["THREADS_PER_PAGE"], solved=None if solved is None else solved == "yes"
+    )
+    return render_template("forum/category.html", category=category, page=page, solved=solved)
 
 
 @bp.route("/c/<slug>/new", methods=["GET", "POST"])
@@ -79,7 +83,14 @@ def thread(thread_id: int, slug: str | None = None):
     if slug != thread.slug or request.args.get("page") == "1":
         return redirect(url_for("forum.thread", thread_id=thread.id, slug=thread.slug, page=number if number > 1 else None), 301)
     page = queries.thread_posts(thread, number, current_app.config["POSTS_PER_PAGE"])
-    return render_template("forum/thread.html", thread=thread, page=page, reply_form=ReplyForm(formdata=None))
+    return render_template(
+        "forum/thread.html",
+        thread=thread,
+        page=page,
+        solution=queries.visible_solution(thread),
+        marked=reputation.marked_post_ids(current_user, page.items),
+        reply_form=ReplyForm(formdata=None),
+    )
 
 
 @bp.route("/t/<int:thread_id>/reply", methods=["GET", "POST"])
@@ -110,11 +121,9 @@ def _parent_post(raw: str | None, thread: Thread) -> Post | None:
     """The post a reply answers, from the reply_to field; a bad value is the sender's error."""
     if not raw:
         return None
-    if not raw.isdecimal():
-        abort(400, _("reply_to must be the number of a message in this thread."))
-    parent = db.session.get(Post, int(raw))
+    parent = db.session.get(Post, int(raw)) if raw.isdecimal() else None
     if parent is None or parent.thread_id != thread.id:
-        abort(400, _("The message you answer is not in this thread."))
+        abort(400, _("The message you are replying to is not in this thread."))
     return parent
 
 
@@ -153,9 +162,9 @@ def delete_post(post_id: int):
     db.session.commit()
     thread = post.thread
     if thread.deleted_at is not None:
-        flash(_("Your thread is deleted."), "info")
+        flash(_("Your thread has been deleted."), "info")
         return redirect(url_for("forum.category", slug=thread.category.slug))
-    flash(_("Your message is deleted."), "info")
+    flash(_("Your message has been deleted."), "info")
     return redirect(post_url(post))
 
 

@@ -32,3 +32,16 @@ class ReputationEvent(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     __table_args__ = (sa.Index("ix_reputation_events_user_id_created_at", "user_id", "created_at"),)
+
+
+class Badge(db.Model):
+    """A milestone a member reached, awarded once and kept with the date it was earned."""
+
+    __tablename__ = "badges"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    key: Mapped[str] = mapped_column(sa.String(32))
+    awarded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (sa.UniqueConstraint("user_id", "key"),)
