@@ -3,10 +3,13 @@ import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from app import create_app
 from app.extensions import db
+from app.forum import services as forum
 from app.forum.models import Category
+from tests.conftest import PASSWORD, make_user
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_FLAGS = [
@@ -25,13 +28,20 @@ pytestmark = [
 
 
 @pytest.fixture
-def page(live_server, monkeypatch):
-    from playwright.sync_api import sync_playwright
-
+def server_app(live_server, monkeypatch):
+    """The application over the live server's database, to set the scene directly."""
     monkeypatch.setenv("ENTRAIDE_INSTANCE_PATH", str(live_server.instance))
-    with create_app().app_context():
+    app = create_app()
+    with app.app_context():
         db.session.add(Category(name="Dépannage", slug="depannage", description="Quand rien ne marche."))
         db.session.commit()
+    return app
+
+
+@pytest.fixture
+def page(live_server, server_app):
+    from playwright.sync_api import sync_playwright
+
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
         page = browser.new_page(base_url=live_server.url, locale="fr-FR")
@@ -79,4 +89,47 @@ def test_newcomer_registers_asks_replies_edits_and_deletes(page):
     reply = page.locator(f"#{reply_id}")
     assert "modèle V3" not in reply.inner_text()
     assert reply.locator(".tombstone").count() == 1
+    assert page.problems == []
+
+
+def log_in(page, username: str) -> None:
+    page.goto("/login")
+    page.fill("#login", username)
+    page.fill("#password", PASSWORD)
+    page.click("form.form button[type=submit]")
+
+
+def test_member_marks_a_reply_helpful_without_reloading_and_the_asker_accepts_it(page, server_app):
+    with server_app.app_context():
+        asker, helper, reader = make_user("Demandeuse"), make_user("Aidant"), make_user("Lecteur")
+        thread = forum.start_thread(asker, db.session.get(Category, 1), "Wi-Fi instable", "Ça coupe.")
+        answer = forum.reply(helper, thread, "Changez de canal Wi-Fi.")
+        db.session.commit()
+        url, answer_id = f"/t/{thread.id}/{thread.slug}", answer.id
+
+    log_in(page, "Lecteur")
+    page.goto(url)
+    page.evaluate("window.notReloaded = true")
+    button = page.locator(f"#p{answer_id} .helpful-button")
+    count = button.locator(".helpful-count")
+    button.click()
+    expect(button).to_have_attribute("aria-pressed", "true")
+    expect(count).to_have_text("1")
+    assert page.evaluate("window.notReloaded") is True  # the script answered, not a new page
+    button.click()
+    expect(count).to_have_text("0")
+    button.click()
+    expect(count).to_have_text("1")
+
+    page.goto("/u/Aidant")
+    assert page.locator(".reputation").inner_text() == "10"
+
+    page.context.clear_cookies()
+    log_in(page, "Demandeuse")
+    page.goto(url)
+    page.click(f"#p{answer_id} form[action$='/solution'] button")
+    assert page.locator(".accepted-solution").count() == 1
+    page.goto("/u/Aidant")
+    assert page.locator(".reputation").inner_text() == "25"
+    assert page.locator(".rank").first.inner_text() in ("Nouveau venu", "Newcomer")
     assert page.problems == []
