@@ -35,11 +35,16 @@ def create_app(test_config: dict | None = None) -> Flask:
     with app.app_context():
         configure_engine(db.engine)
 
-    from app import accounts, cli, forum, reputation, web
+    from app import cli, web
+    from app.accounts.views import bp as accounts_bp
+    from app.admin.views import bp as admin_bp
+    from app.forum.views import bp as forum_bp
+    from app.moderation.views import bp as moderation_bp
+    from app.notifications.views import bp as notifications_bp
+    from app.reputation.views import bp as reputation_bp
 
     web.init_app(app)
     cli.init_app(app)
-    app.register_blueprint(accounts.bp)
-    app.register_blueprint(forum.bp)
-    app.register_blueprint(reputation.bp)
+    for blueprint in (accounts_bp, forum_bp, reputation_bp, moderation_bp, notifications_bp, admin_bp):
+        app.register_blueprint(blueprint)
     return app

@@ -40,6 +40,11 @@ class DefaultConfig:
     TRUST_MIN_REPUTATION = 10
     NEW_MEMBER_MAX_LINKS = 2
 
+    # Open flags from this many members hide a post at once, pending review.
+    MODERATION_AUTO_HIDE_FLAGS = 3
+    MODERATION_LOG_PER_PAGE = 50
+    NOTIFICATIONS_PER_PAGE = 30
+
 
 def load_config(app, test_config: dict | None) -> None:
     """Defaults, then instance/config.py, then ENTRAIDE_* variables, then the tests' overrides."""

@@ -1,7 +1,8 @@
 """What every page shares: security headers, error pages, template helpers, last-seen tracking."""
 from datetime import timedelta
+from urllib.parse import urlsplit
 
-from flask import Flask, Response, jsonify, make_response, render_template, request
+from flask import Flask, Response, jsonify, make_response, render_template, request, url_for
 from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -61,6 +62,15 @@ def record_last_seen() -> None:
         db.session.commit()
 
 
+def safe_next(target: str | None, default: str | None = None) -> str:
+    """A path on this site, never another host however it is spelt; else `default` or the home page."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc:
+            return target
+    return default or url_for("forum.index")
+
+
 def wants_json() -> bool:
     best = request.accept_mimetypes.best_match(["application/json", "text/html"])
     return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
@@ -91,6 +101,9 @@ HTTP_ERRORS = {
 def render_http_error(error: HTTPException):
     if error.code is None or error.code < 400:
         return error
+    if error.code >= 500:
+        # The request's transaction may have failed; the error page reads with a clean one.
+        db.session.rollback()
     title, message = HTTP_ERRORS.get(error.code, (error.name, error.description))
     # An abort() with a description of its own says more than the generic sentence; the rate
     # limiter's description is only the limit itself.

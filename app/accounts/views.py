@@ -1,20 +1,20 @@
-from urllib.parse import urlsplit
-
-from flask import current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy.exc import IntegrityError
 
-from app.accounts import bp, services, usernames
+from app.accounts import services, usernames
 from app.accounts.forms import ChangeEmailForm, ChangePasswordForm, LocaleForm, LoginForm, RegisterForm
 from app.accounts.models import User
 from app.errors import InvalidInput, NotFound
 from app.extensions import db, limiter, login_manager
 from app.forms import show_error
-from app.web import wants_json
+from app.web import safe_next, wants_json
 from app.forum import queries as forum_queries
 from app.reputation import badges
 from app.reputation import queries as reputation_queries
+
+bp = Blueprint("accounts", __name__)
 
 login_manager.login_view = "accounts.login"
 login_manager.login_message = None
@@ -23,15 +23,6 @@ login_manager.login_message = None
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
     return db.session.get(User, int(user_id)) if user_id.isdigit() else None
-
-
-def safe_next(target: str | None) -> str:
-    """A path on this site, never another host however it is spelt; else the home page."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc:
-            return target
-    return url_for("forum.index")
 
 
 def refused(template: str, **context):

@@ -1,5 +1,1 @@
-from flask import Blueprint
-
-bp = Blueprint("forum", __name__)
-
-from app.forum import views  # noqa: E402,F401
+"""The forum itself: categories, threads and posts."""

@@ -69,6 +69,8 @@ class Thread(db.Model):
             postgresql_where=sa.text("deleted_at IS NULL"),
         ),
         sa.Index("ix_threads_author_id", "author_id"),
+        # Counting a member's accepted solutions starts from their posts.
+        sa.Index("ix_threads_solution_post_id", "solution_post_id"),
     )
 
     def __repr__(self) -> str:
@@ -97,6 +99,9 @@ class Post(db.Model):
     hidden_at: Mapped[datetime | None]
     hidden_reason: Mapped[str | None] = mapped_column(sa.String(500))
     hidden_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    # The author of a hidden post may ask once for another look; a moderator then decides.
+    review_requested_at: Mapped[datetime | None]
+    review_decided_at: Mapped[datetime | None]
 
     # A post is never shown without its author's name and rank.
     author: Mapped[User] = relationship(lazy="joined", foreign_keys=[author_id])

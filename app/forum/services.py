@@ -11,6 +11,7 @@ from app.errors import InvalidInput, PermissionDenied
 from app.extensions import db
 from app.forum.models import Category, Post, PostRevision, Thread
 from app.forum.rendering import render_markdown
+from app.notifications import services as notifications
 from app.reputation import trust
 from app.reputation.services import POST_DELETED, points_change
 
@@ -80,6 +81,7 @@ def start_thread(author: User, category: Category, title: str, body: str) -> Thr
     _count(category, threads=+1, posts=+1, at=now)
     author.post_count = User.post_count + 1
     db.session.flush()
+    notifications.watch(author, thread)
     return thread
 
 
@@ -105,6 +107,8 @@ def reply(author: User, thread: Thread, body: str, reply_to: Post | None = None)
     _count(thread.category, posts=+1, at=now)
     author.post_count = User.post_count + 1
     db.session.flush()
+    notifications.notify_watchers(thread, post)
+    notifications.watch(author, thread)
     return post
 
 
@@ -156,14 +160,39 @@ def delete_post(actor: User, post: Post) -> None:
             thread.solution_post_id = None
     if post.is_opening and thread.reply_count == 0:
         thread.deleted_at = now
-        _count(thread.category, threads=-1, posts=-1 if was_counted else 0)
-    elif was_counted:
-        if not post.is_opening:
-            thread.reply_count = Thread.reply_count - 1
-        _count(thread.category, posts=-1)
+        _count(thread.category, threads=-1)
     if was_counted:
-        post.author.post_count = User.post_count - 1
+        _shift_counters(post, -1)
     db.session.flush()
+
+
+def leave_view(post: Post) -> None:
+    """A post hidden by moderation leaves the counters, as a deleted one does."""
+    _shift_counters(post, -1)
+
+
+def return_to_view(post: Post) -> None:
+    _shift_counters(post, +1)
+
+
+def move_thread(thread: Thread, target: Category) -> None:
+    """Put a thread in another category, taking its shown posts' share of the counters along."""
+    shown = db.session.scalar(
+        sa.select(sa.func.count()).select_from(Post)
+        .where(Post.thread_id == thread.id, Post.deleted_at.is_(None), Post.hidden_at.is_(None))
+    )
+    latest = max(filter(None, (target.last_activity_at, thread.last_activity_at)))
+    _count(thread.category, threads=-1, posts=-shown)
+    _count(target, threads=+1, posts=+shown, at=latest)
+    thread.category = target
+
+
+def _shift_counters(post: Post, step: int) -> None:
+    thread = post.thread
+    if not post.is_opening:
+        thread.reply_count = Thread.reply_count + step
+    _count(thread.category, posts=step)
+    post.author.post_count = User.post_count + step
 
 
 def _count(category: Category, threads: int = 0, posts: int = 0, at=None) -> None:

@@ -1,17 +1,20 @@
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.errors import InvalidInput
 from app.extensions import db, limiter
 from app.forms import show_error
-from app.forum import bp, queries, services
+from app.forum import queries, services
 from app.forum.forms import EditPostForm, NewThreadForm, ReplyForm
 from app.forum.models import Post, Thread
+from app.moderation import services as moderation
 from app.pagination import requested_page
 from app.forum.urls import post_url
 from app.reputation import services as reputation
 from app.reputation import trust
+
+bp = Blueprint("forum", __name__)
 
 
 def posting_limit() -> str:
@@ -89,6 +92,8 @@ def thread(thread_id: int, slug: str | None = None):
         page=page,
         solution=queries.visible_solution(thread),
         marked=reputation.marked_post_ids(current_user, page.items),
+        flagged=moderation.flagged_post_ids(current_user, page.items),
+        categories=queries.all_categories() if current_user.is_authenticated and current_user.is_staff else [],
         reply_form=ReplyForm(formdata=None),
     )
 

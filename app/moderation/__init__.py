@@ -1,0 +1,1 @@
+"""Moderation: flags, the queue, staff actions and the public log."""

@@ -1,7 +1,10 @@
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.accounts.models import User
+from app.forum.models import Category, Post, Thread
 
 from app.clock import utcnow
 from app.extensions import db
@@ -23,6 +26,9 @@ class Flag(db.Model):
     resolved_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
+    # The queue shows who flagged, beside every reason.
+    reporter: Mapped[User] = relationship(lazy="joined", foreign_keys=[reporter_id])
+
     __table_args__ = (
         sa.UniqueConstraint("post_id", "reporter_id"),
         sa.CheckConstraint(sa.column("reason").in_(FLAG_REASONS), name="reason"),
@@ -42,6 +48,14 @@ class ModerationAction(db.Model):
     post_id: Mapped[int | None] = mapped_column(sa.ForeignKey("posts.id"))
     thread_id: Mapped[int | None] = mapped_column(sa.ForeignKey("threads.id"))
     user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
-    category_id: Mapped[int | None] = mapped_column(sa.ForeignKey("categories.id"))
+    # Removing an empty category keeps the log lines that name it, without the link.
+    category_id: Mapped[int | None] = mapped_column(sa.ForeignKey("categories.id", ondelete="SET NULL"))
     reason: Mapped[str] = mapped_column(sa.String(500))
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+    # The log names who acted (no actor means the system did) and links to what they acted on.
+    actor: Mapped[User | None] = relationship(lazy="joined", foreign_keys=[actor_id])
+    post: Mapped["Post | None"] = relationship(foreign_keys=[post_id])
+    thread: Mapped["Thread | None"] = relationship(foreign_keys=[thread_id])
+    user: Mapped[User | None] = relationship(foreign_keys=[user_id])
+    category: Mapped["Category | None"] = relationship(foreign_keys=[category_id])

@@ -1,0 +1,1 @@
+"""Notifications and the threads members watch."""

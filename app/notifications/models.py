@@ -1,10 +1,15 @@
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.clock import utcnow
 from app.extensions import db
+
+if TYPE_CHECKING:
+    from app.accounts.models import User
+    from app.forum.models import Post, Thread
 
 
 class Subscription(db.Model):
@@ -32,5 +37,11 @@ class Notification(db.Model):
     detail: Mapped[str] = mapped_column(sa.String(500), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     read_at: Mapped[datetime | None]
+
+    # Targets named by string: importing app.forum here would run its package, whose services
+    # import the notifications' services, which import this module.
+    actor: Mapped["User | None"] = relationship("User", foreign_keys=[actor_id])
+    thread: Mapped["Thread | None"] = relationship("Thread", foreign_keys=[thread_id])
+    post: Mapped["Post | None"] = relationship("Post", foreign_keys=[post_id])
 
     __table_args__ = (sa.Index("ix_notifications_user_id_read_at", "user_id", "read_at"),)

@@ -1,5 +1,1 @@
-from flask import Blueprint
-
-bp = Blueprint("reputation", __name__)
-
-from app.reputation import views  # noqa: E402,F401
+"""Reputation: helpful marks, solutions, the ledger, ranks, badges and the leaderboard."""

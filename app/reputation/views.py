@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from flask import jsonify, redirect, render_template, request
+from flask import Blueprint, jsonify, redirect, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
@@ -8,9 +8,11 @@ from app.clock import utcnow
 from app.extensions import db
 from app.forum import queries as forum_queries
 from app.forum.urls import post_url
-from app.reputation import bp, queries, services
+from app.reputation import queries, services
 from app.reputation.ranks import rank_for
 from app.web import wants_json
+
+bp = Blueprint("reputation", __name__)
 
 RECENT = timedelta(days=30)
 

@@ -1,0 +1,1 @@
+"""Administration: categories and staff roles."""
