@@ -20,6 +20,7 @@ install: $(VENV)/.installed
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo
+	$(FLASK) search ensure
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 test: install

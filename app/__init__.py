@@ -5,7 +5,7 @@ from pathlib import Path
 from flask import Flask
 
 from app.config import load_config
-from app.extensions import babel, csrf, db, limiter, login_manager, migrate
+from app.extensions import babel, compress, csrf, db, limiter, login_manager, migrate
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -24,14 +24,18 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from app import models  # noqa: F401  (every table known to SQLAlchemy and Alembic)
     from app.database import configure_engine
+    from app.search import outbox
     from app.i18n import select_locale
 
+    # Registered before the database so that its teardown runs after the request's session is gone.
+    outbox.init_app(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     login_manager.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
+    compress.init_app(app)
     with app.app_context():
         configure_engine(db.engine)
 
@@ -42,9 +46,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     from app.moderation.views import bp as moderation_bp
     from app.notifications.views import bp as notifications_bp
     from app.reputation.views import bp as reputation_bp
+    from app.search.views import bp as search_bp
+    from app.seo.views import bp as seo_bp
 
     web.init_app(app)
     cli.init_app(app)
-    for blueprint in (accounts_bp, forum_bp, reputation_bp, moderation_bp, notifications_bp, admin_bp):
+    for blueprint in (accounts_bp, forum_bp, reputation_bp, moderation_bp, notifications_bp, admin_bp, search_bp, seo_bp):
         app.register_blueprint(blueprint)
     return app

@@ -40,9 +40,24 @@ def seed_demo() -> None:
     click.echo(summary)
 
 
+@click.command("seed-bench")
+@click.option("--posts", type=click.IntRange(1, 10_000_000), default=100_000, show_default=True)
+def seed_bench(posts: int) -> None:
+    """Fill an empty database with a large synthetic forum, for benchmarks."""
+    from app.demo import synthetic
+
+    if db.session.scalar(sa.select(sa.func.count()).select_from(User)):
+        raise click.ClickException("The database already has accounts: nothing seeded.")
+    click.echo(synthetic.seed(posts))
+    db.session.commit()
+
+
 def init_app(app: Flask) -> None:
     from app.reputation.cli import reputation_cli
+    from app.search.cli import search_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(reputation_cli)
+    app.cli.add_command(search_cli)
     app.cli.add_command(seed_demo)
+    app.cli.add_command(seed_bench)

@@ -45,6 +45,11 @@ class DefaultConfig:
     MODERATION_LOG_PER_PAGE = 50
     NOTIFICATIONS_PER_PAGE = 30
 
+    SEARCH_INDEX_PATH = None  # default: instance/search
+    SEARCH_RESULTS_PER_PAGE = 20
+    # How long a request waits for Whoosh's one-writer lock before leaving its change queued.
+    SEARCH_WRITER_TIMEOUT = 2.0
+
 
 def load_config(app, test_config: dict | None) -> None:
     """Defaults, then instance/config.py, then ENTRAIDE_* variables, then the tests' overrides."""

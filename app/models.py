@@ -4,6 +4,7 @@ from app.forum.models import Category, Post, PostRevision, Thread
 from app.moderation.models import Flag, ModerationAction
 from app.notifications.models import Notification, Subscription
 from app.reputation.models import Badge, HelpfulMark, ReputationEvent
+from app.search.models import SearchOutbox
 
 __all__ = [
     "Badge",
@@ -15,6 +16,7 @@ __all__ = [
     "Post",
     "PostRevision",
     "ReputationEvent",
+    "SearchOutbox",
     "Subscription",
     "Thread",
     "User",

@@ -1,8 +1,11 @@
-"""What every page shares: security headers, error pages, template helpers, last-seen tracking."""
+"""What every page shares: security headers, HTTP caching, error pages, template helpers, last-seen tracking."""
 from datetime import timedelta
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, jsonify, make_response, render_template, request, url_for
+from flask import (
+    Flask, Response, g, has_request_context, jsonify, make_response, render_template, request, session,
+    template_rendered, url_for,
+)
 from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -13,8 +16,11 @@ from werkzeug.exceptions import HTTPException
 from app.clock import utcnow
 from app.errors import DomainError
 from app.extensions import db
+from app.seo.freshness import PUBLIC_PAGES
 
 LAST_SEEN_RESOLUTION = timedelta(minutes=5)
+# How long a shared cache may serve a public page to visitors before asking again.
+PUBLIC_PAGE_MAX_AGE = 60
 
 CONTENT_SECURITY_POLICY = "; ".join(
     (
@@ -34,6 +40,8 @@ CONTENT_SECURITY_POLICY = "; ".join(
 
 def init_app(app: Flask) -> None:
     app.after_request(add_security_headers)
+    app.after_request(apply_cache_policy)
+    template_rendered.connect(note_public_page, app)
     app.before_request(record_last_seen)
     app.register_error_handler(HTTPException, render_http_error)
     app.register_error_handler(CSRFError, render_csrf_error)
@@ -51,6 +59,49 @@ def add_security_headers(response):
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Permissions-Policy", "interest-cohort=()")
     return response
+
+
+def note_public_page(sender: Flask, template, context: dict, **extra) -> None:
+    """Remember that this request renders a page a visitor may get from a shared cache, and when
+    what it shows last changed."""
+    last_modified = PUBLIC_PAGES.get(template.name)
+    if last_modified is not None and has_request_context():
+        g.public_page = True
+        g.public_page_modified = last_modified(context)
+
+
+def apply_cache_policy(response: Response) -> Response:
+    """Visitors' public pages: public for a minute, with validators, and 304 when unchanged.
+    Every other page, and every page of a member (their name, a CSRF token): private, revalidated."""
+    if response.mimetype != "text/html":
+        return response
+    # The same URL speaks the visitor's language, and differs once logged in.
+    response.vary.add("Accept-Language")
+    response.vary.add("Cookie")
+    if response.is_streamed or 300 <= response.status_code < 400 or "Cache-Control" in response.headers:
+        return response
+    if _shared_cache_may_keep(response):
+        response.cache_control.public = True
+        response.cache_control.max_age = PUBLIC_PAGE_MAX_AGE
+        response.add_etag(weak=True)
+        if g.public_page_modified is not None:
+            response.last_modified = g.public_page_modified
+        return response.make_conditional(request)
+    response.cache_control.private = True
+    response.cache_control.no_cache = True
+    return response
+
+
+def _shared_cache_may_keep(response: Response) -> bool:
+    return (
+        g.get("public_page", False)
+        and request.method in ("GET", "HEAD")
+        and response.status_code == 200
+        and not current_user.is_authenticated
+        # A page that sets a cookie (a flashed message read, a token issued) belongs to one visitor.
+        and not session.modified
+        and "Set-Cookie" not in response.headers
+    )
 
 
 def record_last_seen() -> None:

@@ -94,7 +94,9 @@ def thread(thread_id: int, slug: str | None = None):
         marked=reputation.marked_post_ids(current_user, page.items),
         flagged=moderation.flagged_post_ids(current_user, page.items),
         categories=queries.all_categories() if current_user.is_authenticated and current_user.is_staff else [],
-        reply_form=ReplyForm(formdata=None),
+        # Built for members only: a form issues a CSRF token, which would give each visitor a
+        # session cookie and make the page unfit for a shared cache.
+        reply_form=ReplyForm(formdata=None) if current_user.is_authenticated else None,
     )
 
 

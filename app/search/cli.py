@@ -1,0 +1,43 @@
+import time
+
+import click
+from flask.cli import AppGroup
+
+from app.search import maintenance, outbox
+
+search_cli = AppGroup("search", help="Build, check and update the search index.")
+
+
+@search_cli.command("reindex")
+def reindex() -> None:
+    """Rebuild the index from the database into a new folder and swap it in."""
+    began = time.perf_counter()
+    count = maintenance.rebuild()
+    seconds = time.perf_counter() - began
+    click.echo(f"Indexed {count} posts in {seconds:.1f} s ({count / max(seconds, 1e-9):.0f} posts/s).")
+
+
+@search_cli.command("check")
+def check() -> None:
+    """List posts missing from or stale in the index; exit 1 if there is any."""
+    report = maintenance.check()
+    for line in report.lines():
+        click.echo(line)
+    if not report.consistent:
+        raise click.ClickException("The index differs from the database; `flask search reindex` rebuilds it.")
+    click.echo("The index agrees with the database.")
+
+
+@search_cli.command("drain")
+def drain() -> None:
+    """Apply every change still waiting in the outbox."""
+    click.echo(f"Applied {outbox.apply_pending(everything=True)} queued changes.")
+
+
+@search_cli.command("ensure")
+def ensure() -> None:
+    """Build the index if there is none yet (what `make run` does)."""
+    if maintenance.index.exists():
+        click.echo("The search index exists.")
+        return
+    click.echo(f"Indexed {maintenance.rebuild()} posts.")

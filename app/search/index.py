@@ -1,0 +1,114 @@
+"""Where the Whoosh index lives and how it is opened, written and replaced.
+
+The index folder holds generations (`index-<time>`) and a `current` link to the one in use, so
+that a rebuild fills a new generation while the old one serves, then swaps the link at once.
+Whoosh lets one writer at a time hold an index; writers here wait for that lock a short while."""
+import fcntl
+import os
+import shutil
+import time
+from contextlib import contextmanager
+from functools import lru_cache
+from pathlib import Path
+
+from flask import current_app
+from whoosh import index as whoosh_index
+from whoosh.fields import BOOLEAN, DATETIME, ID, NUMERIC, STORED, TEXT, Schema
+
+from app.search.analysis import ANALYZER
+
+CURRENT = "current"
+REBUILDING = "rebuilding"
+
+SCHEMA = Schema(
+    post_id=ID(stored=True, unique=True),
+    thread_id=ID(stored=True, sortable=True),
+    title=TEXT(analyzer=ANALYZER, field_boost=2.0),
+    body=TEXT(analyzer=ANALYZER),
+    author=ID,
+    category=ID,
+    created=DATETIME(sortable=True),
+    solved=BOOLEAN,
+    is_solution=BOOLEAN,
+    helpful=NUMERIC(sortable=True),
+    # What the entry was written from; `flask search check` compares it with the database.
+    fingerprint=STORED,
+)
+
+
+def base_path() -> Path:
+    configured = current_app.config.get("SEARCH_INDEX_PATH")
+    return Path(configured) if configured else Path(current_app.instance_path) / "search"
+
+
+def current_path() -> Path:
+    return base_path() / CURRENT
+
+
+def exists() -> bool:
+    return whoosh_index.exists_in(str(current_path()))
+
+
+def open_index() -> whoosh_index.Index:
+    """The index in use, created empty the first time (by one process, if several start at once)."""
+    if not exists():
+        base_path().mkdir(parents=True, exist_ok=True)
+        with open(base_path() / ".create.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not exists():
+                swap_in(new_generation())
+    return _open(current_path().resolve())
+
+
+@lru_cache(maxsize=4)
+def _open(generation: Path) -> whoosh_index.Index:
+    # An Index object reads the newest state of its folder at every searcher() and writer(), so one
+    # per generation serves the whole process; a swap points `current` at a new generation.
+    return whoosh_index.open_dir(str(generation))
+
+
+def new_generation() -> Path:
+    """An empty index in a folder of its own, not in use yet."""
+    path = base_path() / f"index-{time.time_ns()}"
+    path.mkdir(parents=True)
+    whoosh_index.create_in(str(path), SCHEMA)
+    return path
+
+
+def swap_in(generation: Path) -> None:
+    """Point `current` at `generation` in one atomic rename, then remove the generations before it."""
+    link = current_path()
+    staging = base_path() / f".{CURRENT}-{time.time_ns()}"
+    staging.symlink_to(generation.name)
+    os.replace(staging, link)
+    for old in base_path().glob("index-*"):
+        if old.name < generation.name:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def writer(timeout: float | None = None):
+    """A writer on the index in use, after waiting up to `timeout` seconds for Whoosh's lock."""
+    if timeout is None:
+        timeout = current_app.config["SEARCH_WRITER_TIMEOUT"]
+    return open_index().writer(timeout=timeout)
+
+
+@contextmanager
+def rebuilding():
+    """Mark a rebuild in progress: meanwhile, changes applied to the old generation stay queued."""
+    marker = base_path() / REBUILDING
+    base_path().mkdir(parents=True, exist_ok=True)
+    marker.write_text(str(os.getpid()))
+    try:
+        yield
+    finally:
+        marker.unlink(missing_ok=True)
+
+
+def is_rebuilding() -> bool:
+    return (base_path() / REBUILDING).exists()
+
+
+def size_in_bytes() -> int:
+    target = current_path().resolve()
+    return sum(file.stat().st_size for file in target.glob("*") if file.is_file()) if target.exists() else 0

@@ -1,0 +1,299 @@
+import html
+
+import pytest
+import sqlalchemy as sa
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from app.extensions import db
+from app.forum import services as forum
+from app.forum.models import Category, Post
+from app.moderation import services as moderation
+from app.reputation import services as reputation
+from app.search import index, maintenance, outbox
+from app.search.analysis import terms
+from app.search.models import SearchOutbox
+from tests.conftest import make_user
+
+
+def committed():
+    """Commit the test's changes and apply them to the index, as a request's end would."""
+    db.session.commit()
+    outbox.apply_pending(everything=True)
+
+
+def queued() -> int:
+    db.session.commit()  # a fresh read: other connections wrote the outbox meanwhile
+    return db.session.scalar(sa.select(sa.func.count()).select_from(SearchOutbox))
+
+
+def titles(client, query: str, **params) -> list[str]:
+    response = client.get("/search", query_string={"q": query, **params})
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    return [html.unescape(part.split(">", 1)[1].split("</a>", 1)[0])
+            for part in page.split('class="search-result__title"><a ')[1:]]
+
+
+@pytest.fixture
+def forum_posts(member, other_member, category):
+    """Three threads in two categories, one solved."""
+    ideas = Category(name="Idées", slug="idees")
+    db.session.add(ideas)
+    power = forum.start_thread(member, category, "Coupure d'électricité la nuit", "Le tableau électrique disjoncte.")
+    answer = forum.reply(other_member, power, "Il faut **réparer** le différentiel, pas le thermostat.")
+    forum.start_thread(other_member, category, "Wi-Fi instable", "La box redémarre, le thermostat perd le réseau.")
+    forum.start_thread(member, ideas, "Un mode vacances", "Une idée pour économiser sur la facture.")
+    reputation.toggle_solution(member, answer)
+    committed()
+    return {"power": power, "answer": answer, "ideas": ideas}
+
+
+# Analysis
+
+
+@pytest.mark.parametrize("word", ["électricité", "electricite", "Électricités", "ÉLECTRICITÉ"])
+def test_accents_case_and_plurals_fold_to_one_term(word):
+    assert terms(word) == terms("électricité")
+
+
+@pytest.mark.parametrize("word", ["réparer", "reparer", "réparation", "réparations"])
+def test_french_words_match_by_stem(word):
+    assert terms(word) == terms("réparer")
+
+
+def test_english_words_match_by_stem():
+    assert terms("repairing") == terms("repair") == terms("repairs")
+
+
+def test_elisions_and_versions_split_sensibly():
+    assert terms("l'électricité") == ["l", *terms("électricité")]
+    assert "3.0.2" in terms("firmware 3.0.2")
+
+
+# Searching
+
+
+@pytest.mark.parametrize("query", ["electricite", "électricité", "Électricités", "ELECTRICITE"])
+def test_search_finds_with_or_without_accents(client, forum_posts, query):
+    assert titles(client, query) == ["Coupure d'électricité la nuit"]
+
+
+def test_search_matches_by_stem(client, forum_posts):
+    assert titles(client, "réparation") == ["Coupure d'électricité la nuit"]
+
+
+def test_all_words_are_required(client, forum_posts):
+    assert titles(client, "thermostat box") == ["Wi-Fi instable"]
+
+
+def test_exact_phrase(client, forum_posts):
+    assert titles(client, '"tableau électrique"') == ["Coupure d'électricité la nuit"]
+    assert titles(client, '"électrique tableau"') == []
+
+
+def test_excluded_words(client, forum_posts):
+    assert titles(client, "thermostat -différentiel") == ["Wi-Fi instable"]
+
+
+def test_or_between_words(client, forum_posts):
+    assert sorted(titles(client, "vacances OR box")) == ["Un mode vacances", "Wi-Fi instable"]
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("category:idees", ["Un mode vacances"]),
+        ("thermostat category:depannage", ["Coupure d'électricité la nuit", "Wi-Fi instable"]),
+        ("author:bastien thermostat", ["Coupure d'électricité la nuit", "Wi-Fi instable"]),
+        ("author:BASTIEN réparer", ["Coupure d'électricité la nuit"]),
+        ("solved:yes", ["Coupure d'électricité la nuit"]),
+        ("solved:no", ["Un mode vacances", "Wi-Fi instable"]),
+        ("is:solution", ["Coupure d'électricité la nuit"]),
+        ("after:2000-01-01 vacances", ["Un mode vacances"]),
+        ("before:2000-01-01 vacances", []),
+    ],
+)
+def test_filters(client, forum_posts, query, expected):
+    assert sorted(titles(client, query)) == sorted(expected)
+
+
+def test_category_page_searches_within_its_category(client, forum_posts):
+    assert titles(client, "idée OR thermostat", category="idees") == ["Un mode vacances"]
+
+
+def test_results_are_grouped_by_thread(client, forum_posts, member):
+    forum.reply(member, forum_posts["power"], "Le thermostat n'y est pour rien, le thermostat est innocent.")
+    committed()
+    assert titles(client, "thermostat").count("Coupure d'électricité la nuit") == 1
+
+
+def test_newest_first_when_asked(client, forum_posts, member, category):
+    forum.start_thread(member, category, "Thermostat neuf", "Encore un thermostat.")
+    committed()
+    assert titles(client, "thermostat", sort="newest")[0] == "Thermostat neuf"
+    assert client.get("/search?q=thermostat&sort=popular").status_code == 400
+
+
+def test_helpful_and_solved_posts_rank_higher(client, member, other_member, category):
+    plain = forum.start_thread(member, category, "Batterie faible", "batterie batterie")
+    helped = forum.start_thread(member, category, "Batterie vide", "batterie batterie")
+    answer = forum.reply(other_member, helped, "batterie batterie")
+    reputation.toggle_solution(member, answer)
+    committed()
+    assert titles(client, "batterie")[0] == helped.title
+    assert plain.title in titles(client, "batterie")
+
+
+def test_matches_are_highlighted_and_text_is_escaped(client, member, category):
+    forum.start_thread(member, category, "Balises", "Le texte <script>alert(1)</script> du thermostat")
+    committed()
+    page = client.get("/search?q=thermostat").get_data(as_text=True)
+    assert "<mark>thermostat</mark>" in page
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page
+
+
+def test_results_paginate(app, client, member, category):
+    app.config["SEARCH_RESULTS_PER_PAGE"] = 2
+    for number in range(5):
+        forum.start_thread(member, category, f"Compteur {number}", "compteur linky")
+    committed()
+    first, third = titles(client, "linky"), titles(client, "linky", page=3)
+    assert len(first) == 2 and len(third) == 1 and not set(first) & set(third)
+    assert 'rel="next"' in client.get("/search?q=linky").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "query", ['"', '""', "-", "--", "OR", "OR OR", ":", "category:", "after:hier", "before:2024-02-30",
+              "solved:peut-être", "is:nothing", "a" * 2000, "\x00", "%", "*", "?", "(((", "AND NOT", "日本語",
+              "🔌⚡", "-\"a b\"", "author:", 'title:"x', "\\"],
+)
+def test_odd_queries_always_get_a_page(client, forum_posts, query):
+    response = client.get("/search", query_string={"q": query})
+    assert response.status_code == 200
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(query=st.text(max_size=80))
+def test_any_query_gets_a_page(client, query):
+    assert client.get("/search", query_string={"q": query}).status_code == 200
+
+
+def test_bad_page_numbers(client, forum_posts):
+    assert client.get("/search?q=thermostat&page=0").status_code == 400
+    assert client.get("/search?q=thermostat&page=abc").status_code == 400
+    assert "narrow the search" in client.get("/search?q=thermostat&page=51").get_data(as_text=True)
+
+
+def test_search_box_on_every_page(client, forum_posts):
+    for url in ("/", "/c/depannage", "/leaderboard", "/login"):
+        assert 'action="/search"' in client.get(url).get_data(as_text=True)
+
+
+# Keeping the index in step with the database
+
+
+def test_new_posts_are_found_once_their_request_ends(client, auth, other_member, forum_posts):
+    auth.login(other_member)
+    client.post(f"/t/{forum_posts['power'].id}/reply", data={"body": "Vérifiez le parafoudre."})
+    assert titles(client, "parafoudre") == ["Coupure d'électricité la nuit"]
+    assert queued() == 0
+
+
+def test_edits_replace_the_indexed_words(client, auth, other_member, forum_posts):
+    auth.login(other_member)
+    client.post(f"/p/{forum_posts['answer'].id}/edit", data={"body": "Changez le fusible."})
+    assert titles(client, "fusible") == ["Coupure d'électricité la nuit"]
+    assert titles(client, "différentiel") == []
+
+
+def test_title_changes_reach_every_post_of_the_thread(client, auth, member, forum_posts):
+    opening = db.session.scalar(sa.select(Post).where(Post.thread_id == forum_posts["power"].id, Post.position == 1))
+    auth.login(member)
+    client.post(f"/p/{opening.id}/edit", data={"title": "Disjoncteur capricieux", "body": opening.body_source})
+    assert titles(client, "capricieux différentiel") == ["Disjoncteur capricieux"]
+
+
+def test_deleted_and_hidden_posts_leave_the_index_and_restored_ones_return(client, auth, other_member, moderator, forum_posts):
+    answer = forum_posts["answer"]
+    auth.login(moderator)
+    client.post(f"/moderation/posts/{answer.id}/hide", data={"reason": "Hors charte"})
+    assert titles(client, "différentiel") == []
+    client.post(f"/moderation/posts/{answer.id}/restore", data={"reason": "Relu"})
+    assert titles(client, "différentiel") == ["Coupure d'électricité la nuit"]
+    auth.login(other_member)
+    client.post(f"/p/{answer.id}/delete")
+    assert titles(client, "différentiel") == []
+
+
+def test_moved_threads_are_found_in_their_new_category(client, auth, moderator, forum_posts):
+    auth.login(moderator)
+    client.post(f"/moderation/threads/{forum_posts['power'].id}/move", data={"category": "idees", "reason": "Mieux rangé"})
+    assert titles(client, "tableau", category="idees") == ["Coupure d'électricité la nuit"]
+    assert titles(client, "tableau", category="depannage") == []
+
+
+def test_a_locked_index_never_fails_the_request_and_the_change_waits(app, client, auth, other_member, forum_posts, runner):
+    app.config["SEARCH_WRITER_TIMEOUT"] = 0.1
+    holder = index.writer()  # another worker holding Whoosh's lock
+    try:
+        auth.login(other_member)
+        response = client.post(f"/t/{forum_posts['power'].id}/reply", data={"body": "Un mot rare : ornithorynque."})
+        assert response.status_code == 302
+    finally:
+        holder.cancel()
+    assert queued() == 1
+    assert titles(client, "ornithorynque") == []
+    result = runner.invoke(args=["search", "check"])
+    assert result.exit_code == 1 and "missing: 1 posts" in result.output and "queued: 1" in result.output
+    assert runner.invoke(args=["search", "drain"]).exit_code == 0
+    assert titles(client, "ornithorynque") == ["Coupure d'électricité la nuit"]
+    assert runner.invoke(args=["search", "check"]).exit_code == 0
+
+
+def test_a_failing_index_write_keeps_the_post_and_its_queued_change(app, client, auth, other_member, forum_posts, monkeypatch):
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(index, "writer", broken)
+    auth.login(other_member)
+    response = client.post(f"/t/{forum_posts['power'].id}/reply", data={"body": "Toujours enregistré."})
+    assert response.status_code == 302
+    assert db.session.scalar(sa.select(Post.body_source).order_by(Post.id.desc()).limit(1)) == "Toujours enregistré."
+    assert queued() == 1
+
+
+def test_check_finds_stale_and_extra_entries_and_reindex_repairs(runner, forum_posts, member):
+    db.session.execute(sa.update(Post).where(Post.id == forum_posts["answer"].id).values(helpful_count=3))
+    db.session.commit()  # a change made behind the outbox's back
+    result = runner.invoke(args=["search", "check"])
+    assert result.exit_code == 1 and "stale: 1 posts" in result.output
+    result = runner.invoke(args=["search", "reindex"])
+    assert result.exit_code == 0 and "Indexed 4 posts" in result.output
+    assert runner.invoke(args=["search", "check"]).exit_code == 0
+
+
+def test_reindex_builds_a_new_generation_and_swaps_it_in(app, forum_posts):
+    before = index.current_path().resolve()
+    assert maintenance.rebuild() == 4
+    after = index.current_path().resolve()
+    assert after != before and not before.exists()
+    assert maintenance.check().consistent
+
+
+def test_changes_during_a_rebuild_reach_the_new_generation(app, forum_posts, member, category):
+    with index.rebuilding():
+        forum.start_thread(member, category, "Pendant la reconstruction", "hippocampe")
+        committed()  # applied to the old generation, but kept queued
+        assert queued() == 1
+    maintenance.rebuild()
+    assert maintenance.check().consistent
+    assert queued() == 0
+
+
+def test_ensure_builds_the_index_only_when_absent(runner, forum_posts):
+    assert "exists" in runner.invoke(args=["search", "ensure"]).output
+    import shutil
+
+    shutil.rmtree(index.base_path())
+    assert "Indexed 4 posts" in runner.invoke(args=["search", "ensure"]).output

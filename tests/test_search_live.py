@@ -1,0 +1,85 @@
+"""The index under real load: gunicorn workers writing at once, and a rebuild while serving."""
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+
+from app import create_app
+from app.extensions import db
+from app.forum import services as forum
+from app.forum.models import Category
+from tests import live
+from tests.conftest import PASSWORD, make_user
+
+WRITERS = 12
+REPLIES_EACH = 3
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def busy_server(tmp_path, monkeypatch):
+    server, process = live.start(tmp_path / "instance", workers=4, RATELIMIT_ENABLED="false")
+    monkeypatch.setenv("ENTRAIDE_INSTANCE_PATH", str(server.instance))
+    with create_app().app_context():
+        writers = [make_user(f"auteur{n}").username for n in range(WRITERS)]
+        thread = forum.start_thread(make_user("Question"), Category(name="Dépannage", slug="depannage"),
+                                    "Panne de chauffage", "Le thermostat clignote")
+        db.session.commit()
+        server.thread_id = thread.id
+    server.writers = writers
+    yield server
+    live.stop(process)
+
+
+def write_at_once(server, names: list[str]) -> list[int]:
+    browsers = []
+    for name in names:
+        browser = live.Browser(server.url)
+        browser.log_in(name, PASSWORD)
+        browser.token = browser.csrf_token(f"/t/{server.thread_id}/reply")
+        browsers.append(browser)
+    start = threading.Barrier(len(browsers))
+    answers = []
+
+    def write(browser, name):
+        start.wait()
+        for number in range(REPLIES_EACH):
+            answers.append(browser.request("POST", f"/t/{server.thread_id}/reply", {
+                "body": f"Réponse {number} de {name} : motclé{name}", "csrf_token": browser.token,
+            })[0])
+
+    workers = [threading.Thread(target=write, args=(browser, name)) for browser, name in zip(browsers, names)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(120)
+    return answers
+
+
+def test_workers_writing_at_once_lose_no_index_update(busy_server):
+    answers = write_at_once(busy_server, busy_server.writers)
+    assert answers == [302] * (WRITERS * REPLIES_EACH)
+    result = busy_server.flask("search", "check")  # raises on exit 1: missing, stale or extra posts
+    assert "agrees with the database" in result.stdout
+    status, page = live.Browser(busy_server.url).request("GET", f"/search?q=motcle{busy_server.writers[5]}")
+    assert status == 200 and "Panne de chauffage" in page
+
+
+def test_reindex_while_serving(busy_server):
+    write_at_once(busy_server, busy_server.writers[:4])
+    rebuild = subprocess.Popen(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "search", "reindex"],
+        env=busy_server.env, cwd=live.PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    reader = live.Browser(busy_server.url)
+    searches = []
+    while rebuild.poll() is None:
+        searches.append(reader.request("GET", "/search?q=thermostat")[0])
+        time.sleep(0.02)
+    write_at_once(busy_server, busy_server.writers[4:8])
+    assert rebuild.returncode == 0, rebuild.stderr.read()
+    assert searches and set(searches) == {200}
+    assert "agrees with the database" in busy_server.flask("search", "check").stdout
