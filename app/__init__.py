@@ -24,8 +24,8 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from app import models  # noqa: F401  (every table known to SQLAlchemy and Alembic)
     from app.database import configure_engine
-    from app.search import outbox
     from app.i18n import select_locale
+    from app.search import outbox
 
     # Registered before the database so that its teardown runs after the request's session is gone.
     outbox.init_app(app)

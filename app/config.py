@@ -45,6 +45,8 @@ class DefaultConfig:
     MODERATION_LOG_PER_PAGE = 50
     NOTIFICATIONS_PER_PAGE = 30
 
+    SITEMAP_MAX_URLS = 50_000  # the sitemaps.org limit per file; tests lower it
+
     SEARCH_INDEX_PATH = None  # default: instance/search
     SEARCH_RESULTS_PER_PAGE = 20
     # How long a request waits for Whoosh's one-writer lock before leaving its change queued.

@@ -161,6 +161,8 @@ def test_unicode_titles_get_readable_slugs(app, member, category):
     assert thread.slug == "electricite-ca-coupe-a-20-h"
     symbols = services.start_thread(member, category, "?!?", "texte")
     assert symbols.slug == "sujet"
+    reply = services.start_thread(member, category, "Reply", "texte")
+    assert reply.slug == "reply-sujet"  # /t/<id>/reply is the reply form
 
 
 # Replying

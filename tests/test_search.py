@@ -233,6 +233,16 @@ def test_moved_threads_are_found_in_their_new_category(client, auth, moderator, 
     assert titles(client, "tableau", category="depannage") == []
 
 
+def test_a_renamed_category_is_found_under_its_new_slug(client, auth, admin, forum_posts):
+    auth.login(admin)
+    ideas = forum_posts["ideas"]
+    response = client.post(f"/admin/categories/{ideas.id}/edit",
+                           data={"name": "Idées", "slug": "suggestions", "description": "", "reason": "Nom plus clair"})
+    assert response.status_code == 302
+    assert titles(client, "category:suggestions") == ["Un mode vacances"]
+    assert titles(client, "category:idees") == []
+
+
 def test_a_locked_index_never_fails_the_request_and_the_change_waits(app, client, auth, other_member, forum_posts, runner):
     app.config["SEARCH_WRITER_TIMEOUT"] = 0.1
     holder = index.writer()  # another worker holding Whoosh's lock

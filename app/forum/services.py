@@ -18,8 +18,13 @@ from app.reputation.services import POST_DELETED, points_change
 SLUG_MAX_LENGTH = 80
 
 
+# Words a thread's slug may not be alone, since /t/<id>/<word> is already another page.
+RESERVED_SLUGS = {"reply", "watch"}
+
+
 def make_slug(title: str) -> str:
-    return slugify(title, max_length=SLUG_MAX_LENGTH, word_boundary=True) or "sujet"
+    slug = slugify(title, max_length=SLUG_MAX_LENGTH, word_boundary=True) or "sujet"
+    return f"{slug}-sujet" if slug in RESERVED_SLUGS else slug
 
 
 def writing_refusal(user: User, thread: Thread | None = None) -> str | None:

@@ -1,6 +1,6 @@
 """What the flag queue and the public log read, in a fixed number of statements per page."""
-from dataclasses import dataclass, field
 from collections import Counter
+from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload

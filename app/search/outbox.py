@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from whoosh.index import LockError
 
 from app.extensions import db
-from app.forum.models import Post, Thread
+from app.forum.models import Category, Post, Thread
 from app.search import documents, index
 from app.search.models import SearchOutbox
 
@@ -49,6 +49,13 @@ def record_changes(session: Session, _flush_context) -> None:
     if rows:
         session.connection().execute(sa.insert(SearchOutbox), [{"post_id": None, "thread_id": None} | row for row in rows])
         session.info["search_outbox"] = True
+    # A category's new slug is in the entries of every post it holds.
+    for category in session.dirty:
+        if isinstance(category, Category) and _changed(category, ("slug",)):
+            session.connection().execute(
+                sa.insert(SearchOutbox).from_select(["thread_id"], sa.select(Thread.id).where(Thread.category_id == category.id))
+            )
+            session.info["search_outbox"] = True
 
 
 def note_commit(session: Session) -> None:

@@ -1,3 +1,6 @@
+"""The routes search engines and feed readers ask for, and the helpers page heads use."""
+from urllib.parse import urlencode
+
 from flask import Blueprint, Response, abort, current_app, redirect, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -10,14 +13,13 @@ from app.seo.freshness import latest
 
 bp = Blueprint("seo", __name__)
 
-SITEMAP_MAX_URLS = 50_000  # the sitemaps.org limit per file; the setting SITEMAP_MAX_URLS overrides it
+SITEMAP_MAX_URLS = 50_000  # the sitemaps.org limit per file; the setting SITEMAP_MAX_URLS may lower it
 FEED_ENTRIES = 30
 CRAWLER_FILES_MAX_AGE = 3600
 FEED_MAX_AGE = 300
 # Listings whose own view does not already send ?page=1 to the bare URL.
 BARE_FIRST_PAGE = frozenset({"moderation.log_view"})
 
-bp.record_once(lambda state: state.app.config.setdefault("SITEMAP_MAX_URLS", SITEMAP_MAX_URLS))
 
 for helper in (
     head.page_links,
@@ -53,10 +55,14 @@ def site_structured_data() -> dict:
 @bp.before_app_request
 def drop_first_page_number():
     if request.method == "GET" and request.endpoint in BARE_FIRST_PAGE and request.args.get("page") == "1":
-        args = request.args.to_dict(flat=False)
-        del args["page"]
-        return redirect(url_for(request.endpoint, **(request.view_args or {}), **args), 301)
+        kept = [(name, value) for name, value in request.args.items(multi=True) if name != "page"]
+        path = url_for(request.endpoint, **(request.view_args or {}))
+        return redirect(f"{path}?{urlencode(kept)}" if kept else path, 301)
     return None
+
+
+def _sitemap_size() -> int:
+    return min(current_app.config["SITEMAP_MAX_URLS"], SITEMAP_MAX_URLS)
 
 
 def _publicly_cached(response: Response, max_age: int) -> Response:
@@ -77,7 +83,7 @@ def sitemap_index():
     children = [(url_for("seo.sitemap_pages", _external=True), latest(c.last_activity_at for c in categories))]
     children += [
         (url_for("seo.sitemap_threads", number=number, _external=True), last_activity)
-        for number, last_activity in queries.thread_sitemaps(current_app.config["SITEMAP_MAX_URLS"])
+        for number, last_activity in queries.thread_sitemaps(_sitemap_size())
     ]
     xml = sitemaps.sitemap_index(children)
     return _publicly_cached(Response(xml, mimetype="application/xml"), CRAWLER_FILES_MAX_AGE)
@@ -88,12 +94,13 @@ def sitemap_pages():
     categories = forum_queries.all_categories()
     pages = [(url_for("forum.index", _external=True), latest(c.last_activity_at for c in categories))]
     pages += [(url_for("forum.category", slug=c.slug, _external=True), c.last_activity_at) for c in categories]
-    return _publicly_cached(Response(sitemaps.urlset([pages]), mimetype="application/xml"), CRAWLER_FILES_MAX_AGE)
+    xml = "".join(sitemaps.urlset([pages]))
+    return _publicly_cached(Response(xml, mimetype="application/xml"), CRAWLER_FILES_MAX_AGE)
 
 
 @bp.get("/sitemap-threads-<int:number>.xml")
 def sitemap_threads(number: int):
-    first_id, last_id = queries.thread_id_range(number, current_app.config["SITEMAP_MAX_URLS"])
+    first_id, last_id = queries.thread_id_range(number, _sitemap_size())
     if not queries.has_live_threads(first_id, last_id):
         abort(404)
     batches = sitemaps.thread_batches(
