@@ -79,7 +79,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--posts", type=int, nargs="+", default=[100_000])
     options = parser.parse_args()
-    rows = [run(posts) for posts in options.posts]
+    rows = []
+    for posts in options.posts:
+        rows.append(run(posts))
+        print(rows[-1], file=sys.stderr, flush=True)
     print("| posts | reindex | posts/s | index size | p50 ms | p95 ms |\n| --- | --- | --- | --- | --- | --- |")
     for row in rows:
         print(f"| {row['posts']:,} | {row['seconds']:.0f} s | {row['rate']:,.0f} | {row['size'] / 2**20:,.0f} MiB "

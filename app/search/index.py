@@ -6,6 +6,7 @@ Whoosh lets one writer at a time hold an index; writers here wait for that lock 
 import fcntl
 import os
 import shutil
+import threading
 import time
 from contextlib import contextmanager
 from functools import lru_cache
@@ -65,6 +66,29 @@ def _open(generation: Path) -> whoosh_index.Index:
     # An Index object reads the newest state of its folder at every searcher() and writer(), so one
     # per generation serves the whole process; a swap points `current` at a new generation.
     return whoosh_index.open_dir(str(generation))
+
+
+_searchers = threading.local()
+
+
+def searcher():
+    """A searcher on the newest state of the index in use, kept from one search to the next.
+
+    Opening one reads every segment's per-document data (field lengths for scoring): at a million
+    posts that costs most of a second, which a kept searcher pays once per change of the index.
+    Whoosh searchers are not shared between threads, so each thread keeps its own."""
+    ix = open_index()
+    kept = getattr(_searchers, "by_index", {})
+    current = kept.get(ix.storage.folder)
+    # refresh() shares the unchanged segments' readers with the new searcher: the old one is
+    # left to the garbage collector rather than closed under the new one's feet. Whoosh's refresh
+    # fails on a searcher of an empty index (no segments to reuse): that one is simply reopened.
+    if current is None or current.doc_count_all() == 0:
+        fresh = ix.searcher()
+    else:
+        fresh = current.refresh()
+    _searchers.by_index = {ix.storage.folder: fresh}
+    return fresh
 
 
 def new_generation() -> Path:

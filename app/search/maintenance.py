@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session
 from app.extensions import db
 from app.search import documents, index, outbox
 
-REBUILD_MEMORY_MB = 256
+REBUILD_MEMORY_MB = 512
 
 
 def rebuild() -> int:

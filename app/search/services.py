@@ -57,12 +57,11 @@ def search(raw: str, number: int = 1, sort: str = "relevance", per_page: int | N
     if number > MAX_PAGE:
         return Results([], number, False, [_("Only the first %(max)d pages of results are shown; narrow the search.", max=MAX_PAGE)])
     wanted = number * per_page + 1  # one more than shown tells whether a next page exists
-    with index.open_index().searcher() as searcher:
-        best = _best_post_per_thread(searcher, parsed.query, wanted, sort)
-        page = best[(number - 1) * per_page: number * per_page]
-        posts = _posts([int(hit["post_id"]) for hit in page])
-        hits = [Hit(posts[int(hit["post_id"])], _snippet(hit, posts[int(hit["post_id"])]))
-                for hit in page if int(hit["post_id"]) in posts]
+    best = _best_post_per_thread(index.searcher(), parsed.query, wanted, sort)
+    page = best[(number - 1) * per_page: number * per_page]
+    posts = _posts([int(hit["post_id"]) for hit in page])
+    hits = [Hit(posts[int(hit["post_id"])], _snippet(hit, posts[int(hit["post_id"])]))
+            for hit in page if int(hit["post_id"]) in posts]
     return Results(hits, number, len(best) == wanted, parsed.notes)
 
 
