@@ -6,7 +6,7 @@ PYTHON ?= python3
 # The local PostgreSQL server's maintenance database; test-pg creates and drops its own database there.
 TEST_POSTGRES ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 
-.PHONY: install run test test-pg test-all translations
+.PHONY: install run test test-pg test-all translations audit
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -36,3 +36,16 @@ translations: install
 	$(BIN)/pybabel extract --no-wrap -F babel.cfg -k _l -k lazy_gettext -o app/translations/messages.pot .
 	$(BIN)/pybabel update --no-wrap --no-fuzzy-matching -i app/translations/messages.pot -d app/translations
 	$(BIN)/pybabel compile -d app/translations
+
+# The page-quality audit (audit/run.py): valid HTML, accessibility, no-JavaScript, phone width and
+# Lighthouse on a seeded demo served by gunicorn; reports in audit/reports/. It needs Java and
+# /usr/bin/chromium. The tools are pinned in audit/package-lock.json; --ignore-scripts skips
+# vnu-jar's postinstall, which would download a Java runtime from outside the npm registry.
+AUDIT_TOOLS := audit/node_modules/.package-lock.json
+
+$(AUDIT_TOOLS): audit/package.json audit/package-lock.json
+	cd audit && npm ci --ignore-scripts --no-audit --no-fund
+	touch $@
+
+audit: install $(AUDIT_TOOLS)
+	$(BIN)/python audit/run.py
