@@ -546,7 +546,7 @@ def run_lighthouse(url: str, name: str, preset: str, reports: Path, results: Res
         score = round(raw * 100) if raw is not None else 0
         scores[category] = score
         below = _failed_audits(report, category) if score < 100 else ""
-        results.add(f"lighthouse", f"{name} {preset}: {category}", score >= minimum,
+        results.add("lighthouse", f"{name} {preset}: {category}", score >= minimum,
                     f"{score} (minimum {minimum}){below}")
     results.scores[f"{name} ({preset})"] = scores
     results.metrics[f"{name} ({preset})"] = {

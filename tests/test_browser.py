@@ -101,7 +101,8 @@ def log_in(page, username: str) -> None:
 
 def test_member_marks_a_reply_helpful_without_reloading_and_the_asker_accepts_it(page, server_app):
     with server_app.app_context():
-        asker, helper, reader = make_user("Demandeuse"), make_user("Aidant"), make_user("Lecteur")
+        asker, helper = make_user("Demandeuse"), make_user("Aidant")
+        make_user("Lecteur")
         thread = forum.start_thread(asker, db.session.get(Category, 1), "Wi-Fi instable", "Ça coupe.")
         answer = forum.reply(helper, thread, "Changez de canal Wi-Fi.")
         db.session.commit()

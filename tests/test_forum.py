@@ -5,7 +5,6 @@ from app.extensions import db
 from app.forum import services
 from app.forum.models import Category, Post, PostRevision, Thread
 from app.accounts.models import User
-from tests.conftest import make_user
 
 
 def reload(model, id_):
@@ -36,7 +35,7 @@ def test_category_page_lists_its_threads(client, thread):
 def test_category_lists_pinned_first_then_by_last_activity(client, member, category):
     old = services.start_thread(member, category, "Ancien sujet", "texte")
     pinned = services.start_thread(member, category, "Règles de la catégorie", "texte")
-    recent = services.start_thread(member, category, "Sujet récent", "texte")
+    services.start_thread(member, category, "Sujet récent", "texte")
     pinned.pinned = True
     db.session.commit()
     services.reply(member, old, "je relance")  # old becomes the most recently active

@@ -8,12 +8,10 @@ from hypothesis import strategies as st
 from app.extensions import db
 from app.forum import services as forum
 from app.forum.models import Category, Post
-from app.moderation import services as moderation
 from app.reputation import services as reputation
 from app.search import index, maintenance, outbox
 from app.search.analysis import terms
 from app.search.models import SearchOutbox
-from tests.conftest import make_user
 
 
 def committed():

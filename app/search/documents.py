@@ -6,8 +6,7 @@ from collections.abc import Iterable, Iterator
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, contains_eager
 
-from app.accounts.models import User
-from app.forum.models import Category, Post, Thread
+from app.forum.models import Post, Thread
 from app.forum.rendering import plain_text
 
 # Read in pages of this many rows when the whole forum is indexed.
