@@ -1,14 +1,13 @@
 from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
-from sqlalchemy.exc import IntegrityError
 
 from app.accounts import services, usernames
 from app.accounts.forms import ChangeEmailForm, ChangePasswordForm, LocaleForm, LoginForm, RegisterForm
 from app.accounts.models import User
 from app.errors import InvalidInput, NotFound
 from app.extensions import db, limiter, login_manager
-from app.forms import show_error
+from app.forms import commit_change, show_error
 from app.web import safe_next, wants_json
 from app.forum import queries as forum_queries
 from app.reputation import badges
@@ -38,16 +37,12 @@ def register():
         return redirect(url_for("forum.index"))
     form = RegisterForm()
     if form.validate_on_submit():
-        try:
-            user = services.create_user(form.username.data, form.email.data, form.password.data)
-            db.session.commit()
-        except InvalidInput as error:
-            db.session.rollback()
-            show_error(form, error)
-        except IntegrityError:
-            db.session.rollback()
-            form.form_errors.append(_("This username or email was taken a moment ago. Please choose another."))
-        else:
+        saved, user = commit_change(
+            form,
+            lambda: services.create_user(form.username.data, form.email.data, form.password.data),
+            lambda: InvalidInput(_("This username or email was taken a moment ago. Please choose another.")),
+        )
+        if saved:
             login_user(user)
             flash(_("Welcome, %(name)s! Your account is ready.", name=user.username), "success")
             return redirect(safe_next(request.args.get("next")))
@@ -117,16 +112,12 @@ def change_password():
 def change_email():
     form = ChangeEmailForm()
     if form.validate_on_submit():
-        try:
-            services.change_email(current_user, form.password.data, form.email.data)
-            db.session.commit()
-        except InvalidInput as error:
-            db.session.rollback()
-            show_error(form, error)
-        except IntegrityError:
-            db.session.rollback()
-            form.email.errors.append(_("An account already uses this email address."))
-        else:
+        saved, _unused = commit_change(
+            form,
+            lambda: services.change_email(current_user, form.password.data, form.email.data),
+            lambda: InvalidInput(_("An account already uses this email address."), "email"),
+        )
+        if saved:
             flash(_("Your email address has been changed."), "success")
             return redirect(url_for("accounts.account"))
     return refused("accounts/account.html", **_account_forms(email_form=form))

@@ -10,7 +10,7 @@ from app.admin import services
 from app.admin.forms import CategoryForm, MemberSearchForm
 from app.errors import InvalidInput, NotFound
 from app.extensions import db
-from app.forms import show_error
+from app.forms import commit_change
 from app.forum import queries as forum_queries
 from app.forum.models import Category
 from app.moderation.log import REASON_MAX_LENGTH
@@ -25,9 +25,9 @@ def _category(category_id: int) -> Category:
     return category
 
 
-def _slug_taken_meanwhile(form: CategoryForm) -> None:
+def _slug_taken_meanwhile() -> InvalidInput:
     """The slug was free when checked, but another request committed it first."""
-    form.slug.errors.append(_("Another category took this slug a moment ago. Please choose another."))
+    return InvalidInput(_("Another category took this slug a moment ago. Please choose another."), "slug")
 
 
 def _index_page(error: InvalidInput | None = None):
@@ -78,18 +78,14 @@ def index():
 def create_category():
     form = CategoryForm()
     if form.validate_on_submit():
-        try:
-            category = services.create_category(
+        saved, category = commit_change(
+            form,
+            lambda: services.create_category(
                 current_user, form.name.data or "", form.slug.data or "", form.description.data or "", form.reason.data
-            )
-            db.session.commit()
-        except InvalidInput as error:
-            db.session.rollback()
-            show_error(form, error)
-        except IntegrityError:
-            db.session.rollback()
-            _slug_taken_meanwhile(form)
-        else:
+            ),
+            _slug_taken_meanwhile,
+        )
+        if saved:
             flash(_("The category “%(name)s” has been created.", name=category.name), "success")
             return redirect(url_for("admin.index"))
     return _category_page(form, None)
@@ -101,19 +97,15 @@ def edit_category(category_id: int):
     category = _category(category_id)
     form = CategoryForm(obj=category)
     if form.validate_on_submit():
-        try:
-            changed = services.edit_category(
+        saved, changed = commit_change(
+            form,
+            lambda: services.edit_category(
                 current_user, category,
                 form.name.data or "", form.slug.data or "", form.description.data or "", form.reason.data,
-            )
-            db.session.commit()
-        except InvalidInput as error:
-            db.session.rollback()
-            show_error(form, error)
-        except IntegrityError:
-            db.session.rollback()
-            _slug_taken_meanwhile(form)
-        else:
+            ),
+            _slug_taken_meanwhile,
+        )
+        if saved:
             if changed:
                 flash(_("The category “%(name)s” has been changed.", name=category.name), "success")
             else:
