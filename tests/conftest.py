@@ -10,19 +10,14 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 from flask.testing import FlaskClient
-from werkzeug.security import generate_password_hash
 
 from app import create_app
-from app.accounts.models import ADMIN, MEMBER, MODERATOR, User
-from app.accounts.usernames import lookalike_key
+from app.accounts.models import ADMIN, MODERATOR
 from app.clock import utcnow
 from app.extensions import db
 from app.forum import services as forum
 from app.forum.models import Category
-
-PASSWORD = "correct horse battery"
-# Hashing is slow on purpose; the fixtures' accounts share one hash.
-PASSWORD_HASH = generate_password_hash(PASSWORD)
+from tests.helpers import Auth, make_user
 
 
 @pytest.fixture(scope="session")
@@ -107,20 +102,6 @@ def runner(app):
     return app.test_cli_runner()
 
 
-def make_user(username: str, role: str = MEMBER, **fields) -> User:
-    user = User(
-        username=username,
-        username_key=lookalike_key(username),
-        email=f"{username.lower()}@example.org",
-        password_hash=PASSWORD_HASH,
-        role=role,
-        **fields,
-    )
-    db.session.add(user)
-    db.session.commit()
-    return user
-
-
 @pytest.fixture
 def member(app):
     return make_user("Camille")
@@ -161,22 +142,6 @@ def thread(member, category):
     thread = forum.start_thread(member, category, "Ma box redémarre sans cesse", "Depuis hier **elle clignote**.")
     db.session.commit()
     return thread
-
-
-class Auth:
-    """Log a test client in as a user without going through the (slow) password check."""
-
-    def __init__(self, client):
-        self.client = client
-
-    def login(self, user: User) -> None:
-        with self.client.session_transaction() as session:
-            session["_user_id"] = str(user.id)
-            session["_fresh"] = True
-
-    def logout(self) -> None:
-        with self.client.session_transaction() as session:
-            session.clear()
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from app.accounts.models import User
 from app.accounts.usernames import lookalike_key
 from app.errors import InvalidInput
 from app.extensions import db
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
 
 
 def register(client, username="Élodie_R", email="elodie@example.org", password="un bon mot de passe", confirm=None):

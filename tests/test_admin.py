@@ -11,7 +11,7 @@ from app.forum import services as forum
 from app.forum.models import Category, Post, Thread
 from app.moderation import log
 from app.moderation.models import ModerationAction
-from tests.conftest import make_user
+from tests.helpers import make_user
 
 REASON = "Organisation du forum"
 

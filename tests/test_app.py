@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from app import create_app
 from app.extensions import db
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
 
 
 def test_instance_folder_comes_from_the_environment(app, instance_path):

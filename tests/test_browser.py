@@ -9,7 +9,7 @@ from app import create_app
 from app.extensions import db
 from app.forum import services as forum
 from app.forum.models import Category
-from tests.conftest import PASSWORD, make_user
+from tests.helpers import PASSWORD, make_user
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_FLAGS = [

@@ -1,41 +1,14 @@
 """Pages issue a fixed number of SQL statements, whatever the number of rows they show."""
-from contextlib import contextmanager
 from itertools import count
 
 import pytest
-import sqlalchemy as sa
 
 from app.extensions import db
 from app.forum import services
 from app.forum.models import Category, Thread
-from tests.conftest import make_user
+from tests.helpers import make_user, statements_for
 
 _names = count()
-TRANSACTION_CONTROL = ("BEGIN", "PRAGMA", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
-
-
-@contextmanager
-def counting_statements():
-    statements: list[str] = []
-
-    def record(conn, cursor, statement, *args):
-        if not statement.lstrip().upper().startswith(TRANSACTION_CONTROL):
-            statements.append(statement)
-
-    sa.event.listen(sa.Engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        sa.event.remove(sa.Engine, "before_cursor_execute", record)
-
-
-def statements_for(client, url: str) -> int:
-    client.get(url)  # once first, so that one-off writes (a member's last visit) are not counted
-    with counting_statements() as statements:
-        assert client.get(url).status_code == 200
-    return len(statements)
-
-
 def add_category(number: int) -> Category:
     category = Category(name=f"Catégorie {number}", slug=f"cat-{number}", position=number)
     db.session.add(category)

@@ -12,7 +12,7 @@ from app.moderation import services as moderation
 from app.moderation.models import Flag, ModerationAction
 from app.notifications.models import Notification
 from app.reputation import services as reputation
-from tests.conftest import make_user
+from tests.helpers import make_user, statements_for
 
 
 def fresh(model, id_):
@@ -331,8 +331,6 @@ def test_log_paginates(app, client, moderator, thread):
 
 
 def test_queue_and_log_cost_a_fixed_number_of_statements(client, auth, moderator, flaggers, member, thread):
-    from tests.test_forum_queries import statements_for
-
     posts = [forum.reply(member, thread, f"Message {n}") for n in range(4)]
     db.session.commit()
     flag(client, auth, flaggers[0], posts[0])

@@ -13,8 +13,8 @@ from app.forum.models import Post
 from app.notifications import services
 from app.notifications.models import Notification, Subscription
 from app.notifications.views import is_watching
-from tests.conftest import make_user
-from tests.test_forum_queries import counting_statements
+from tests.helpers import make_user
+from tests.helpers import counting_statements
 
 
 def watcher_ids(thread) -> set[int]:

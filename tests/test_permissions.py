@@ -11,7 +11,7 @@ from app.forum import services as forum
 from app.forum.models import Category
 from app.moderation import services as moderation
 from app.moderation.models import ModerationAction
-from tests.conftest import make_user
+from tests.helpers import make_user
 
 OK, LOGIN, FORBIDDEN = "ok", "login", "forbidden"
 ROLES = ("visitor", "member", "suspended_member", "author", "moderator", "admin")

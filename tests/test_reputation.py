@@ -12,7 +12,7 @@ from app.reputation import badges, ledger
 from app.reputation import services as reputation
 from app.reputation.models import Badge, HelpfulMark, ReputationEvent
 from app.reputation.ranks import rank_for
-from tests.conftest import make_user
+from tests.helpers import make_user
 
 
 def reputation_of(user: User) -> int:

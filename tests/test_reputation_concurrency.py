@@ -10,7 +10,7 @@ from app.forum import services as forum
 from app.forum.models import Category, Post
 from app.reputation.models import HelpfulMark
 from tests import live
-from tests.conftest import PASSWORD, make_user
+from tests.helpers import PASSWORD, make_user
 
 MARKERS = 30
 

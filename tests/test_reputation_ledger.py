@@ -12,7 +12,7 @@ from app.forum.models import Category, Post
 from app.reputation import ledger
 from app.reputation import services as reputation
 from app.reputation.models import HelpfulMark, ReputationEvent
-from tests.conftest import make_user
+from tests.helpers import make_user
 
 MEMBERS = 4
 REPLIES = 4  # replies 0-2 by members 1-3, reply 3 by the thread's author

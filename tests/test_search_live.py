@@ -11,7 +11,7 @@ from app.extensions import db
 from app.forum import services as forum
 from app.forum.models import Category
 from tests import live
-from tests.conftest import PASSWORD, make_user
+from tests.helpers import PASSWORD, make_user
 
 WRITERS = 12
 REPLIES_EACH = 3

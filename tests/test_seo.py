@@ -18,8 +18,8 @@ from app.forum.models import Category, Post, Thread
 from app.moderation import services as moderation
 from app.reputation import services as reputation
 from app.seo import sitemaps
-from tests.conftest import make_user
-from tests.test_forum_queries import counting_statements
+from tests.helpers import make_user
+from tests.helpers import counting_statements
 
 SITE = "http://localhost"
 W3C_DATETIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(Z|[+-]\d\d:\d\d)$")
