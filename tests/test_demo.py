@@ -1,11 +1,12 @@
 """The demo community: `flask seed-demo` fills an empty forum with a believable, consistent history.
 
 Seeding takes seconds, so on SQLite the command runs once for the module and each test gets a copy
-of that database (`seeded`); on PostgreSQL each test seeds its own. The plan the seed replays is
-checked without any database."""
+of that database (`seeded`); on PostgreSQL each test seeds its own. The plan the seed replays, and
+the data files its words are read from, are checked without any database."""
 import hashlib
 import re
 import shutil
+import string
 from collections import Counter
 from datetime import timedelta
 
@@ -18,10 +19,11 @@ from app.accounts import usernames
 from app.accounts.models import ADMIN, MEMBER, MODERATOR, User
 from app.clock import utcnow
 from app.demo import content
-from app.demo.plan import HISTORY_DAYS, REPLY_TOTAL, THREAD_TOTAL, build_plan
+from app.demo.plan import HISTORY_DAYS, MAX_REPLIES, REPLY_TOTAL, THREAD_TOTAL, build_plan
 from app.demo.seed import (
     ADMIN_USERNAME, DEMO_PASSWORD, DEMO_USERNAMES, MEMBER_USERNAMES, MODERATOR_USERNAME, STAFF_USERNAMES,
 )
+from app.demo.subjects import SUBJECTS, SUBJECTS_FOLDER
 from app.extensions import db
 from app.forum.models import Category, Post, Thread
 from app.reputation.models import Badge, HelpfulMark, ReputationEvent
@@ -301,8 +303,7 @@ def test_demo_content_follows_the_forum_rules():
     assert len(DEMO_PASSWORD) >= 8
 
     assert len({slug for slug, _, _ in content.CATEGORIES}) == 6
-    assert len(content.SUBJECTS) >= 40
-    assert all(len(subject["titles"]) >= 4 for subject in content.SUBJECTS)
+    assert len(SUBJECTS) >= 40
 
     plan = build_plan(utcnow())
     assert len(plan.threads) == THREAD_TOTAL and plan.reply_total == REPLY_TOTAL
@@ -329,3 +330,136 @@ def test_demo_content_follows_the_forum_rules():
     for word in searched:
         assert word in text, word
     assert len(set(bodies)) > len(bodies) * 0.6  # varied, not a handful of texts repeated
+
+
+# The data files the words are read from
+
+CATEGORY_SLUGS = [slug for slug, _, _ in content.CATEGORIES]
+# What each table of a subject file may hold, and must.
+SUBJECT_SCHEMA = {
+    "subject": ({"key": str, "kind": str, "opening": list, "answer": list}, {"key", "kind", "opening", "answer"}),
+    "opening": ({"titles": list, "text": str, "advice": bool}, {"titles", "text"}),
+    "answer": ({"opening": int, "text": str, "fixed": str}, {"text"}),
+}
+# The slots the generator fills besides SLOTS and `op`, by phrase bank.
+GENERATOR_SLOTS = {
+    "ALTERNATIVE_INTROS": {"helper"}, "RESOLVED": {"fixed", "helper", "quote"}, "THANKS_OTHER": {"helper"},
+    "LATE": {"helper"}, "AGREE": {"quote"}, "DISAGREE": {"quote"},
+}
+NOT_PHRASES = {"DATA", "CATEGORIES", "MEMBERS", "SLOTS", "TECHNICAL_CATEGORIES"}
+PHRASE_BANKS = sorted(
+    name for name in vars(content) if name.isupper() and not name.startswith("_") and name not in NOT_PHRASES
+)
+
+
+def slot_names() -> set[str]:
+    names = set()
+    for name, values in content.SLOTS.items():
+        if isinstance(values[0], dict):  # every value of a slot that fills several fills the same ones
+            assert all(value.keys() == values[0].keys() for value in values), name
+            names |= set(values[0])
+        else:
+            assert all(isinstance(value, str) for value in values), name
+            names.add(name)
+    return names
+
+
+def slots_named(text: str) -> set[str]:
+    """The slots a text names; a stray brace raises ValueError."""
+    names = set()
+    for _, name, spec, conversion in string.Formatter().parse(text):
+        if name is not None:
+            assert name.isidentifier() and not spec and conversion is None, f"{{{name}}} in {text!r}"
+            names.add(name)
+    return names
+
+
+def texts_in(value) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    items = value.values() if isinstance(value, dict) else value
+    return [text for item in items for text in texts_in(item)]
+
+
+def test_md_joins_the_wrapped_lines_of_each_paragraph_and_keeps_blocks():
+    written = """
+        Un paragraphe écrit
+        sur deux lignes.
+
+        1. Une étape
+           qui continue.
+        2. Une autre.
+        - Un point
+        > Une citation
+    """
+    assert content.md(written) == (
+        "Un paragraphe écrit sur deux lignes.\n\n1. Une étape qui continue.\n2. Une autre.\n- Un point\n> Une citation"
+    )
+
+
+def test_subject_files_are_one_per_category_and_hold_only_known_fields():
+    assert sorted(path.stem for path in SUBJECTS_FOLDER.glob("*.toml")) == sorted(CATEGORY_SLUGS)
+    for slug in CATEGORY_SLUGS:
+        data = content.read_toml(SUBJECTS_FOLDER / f"{slug}.toml")
+        assert list(data) == ["subject"], slug
+        for subject in data["subject"]:
+            tables = [("subject", subject)] + [("opening", t) for t in subject.get("opening", [])]
+            for name, table in tables + [("answer", t) for t in subject.get("answer", [])]:
+                fields, required = SUBJECT_SCHEMA[name]
+                where = f"{slug}: {subject.get('key')}: {name}"
+                assert required <= table.keys() <= fields.keys(), where
+                assert all(isinstance(value, fields[key]) for key, value in table.items()), where
+
+
+def test_subjects_give_each_opening_titles_and_answers_that_fit():
+    keys = [subject["key"] for subject in SUBJECTS]
+    assert len(set(keys)) == len(keys)
+    assert {subject["category"] for subject in SUBJECTS} == set(CATEGORY_SLUGS)
+    for subject in SUBJECTS:
+        key, openings, answers = subject["key"], range(len(subject["openings"])), subject["answers"]
+        assert subject["kind"] in MAX_REPLIES, key
+        assert len(subject["openings"]) >= 1 and len(answers) >= 1, key
+        # Enough different titles for a subject drawn several times never to repeat one.
+        assert len(subject["titles"]) >= 4 and len(set(subject["titles"])) == len(subject["titles"]), key
+        assert all(isinstance(title, str) and title.strip() == title for title in subject["titles"]), key
+        assert sorted(set(subject["title_openings"])) == list(openings), key  # every opening has a title
+        assert len(subject["title_openings"]) == len(subject["titles"]), key
+        assert len(subject["answer_openings"]) == len(subject["fixed"]) == len(answers), key
+        assert all(number is None or number in openings for number in subject["answer_openings"]), key
+        for number in openings:  # every opening gets at least one answer of its own subject
+            assert any(o is None or o == number for o in subject["answer_openings"]), (key, number)
+        if subject["kind"] != "question":
+            assert not subject["advice"] and not any(subject["fixed"]), key
+        assert subject["advice"] <= set(openings), key
+
+
+def test_every_slot_in_the_demo_texts_has_a_value():
+    slots = slot_names()
+    for subject in SUBJECTS:
+        for title in subject["titles"]:  # drawn before the thread has an author
+            assert slots_named(title) <= slots, (subject["key"], title)
+        for text in subject["openings"] + subject["answers"] + [fixed for fixed in subject["fixed"] if fixed]:
+            assert slots_named(text) <= slots | {"op"}, (subject["key"], text)
+    for bank in PHRASE_BANKS:
+        for text in texts_in(getattr(content, bank)):
+            assert slots_named(text) <= slots | {"op"} | GENERATOR_SLOTS.get(bank, set()), (bank, text)
+
+
+def test_phrase_banks_serve_known_categories_and_every_category_they_must():
+    known = set(CATEGORY_SLUGS)
+    assert set(content.TIPS) == known
+    assert set(content.TECHNICAL_CATEGORIES) <= known
+    assert set(content.AGREE) - {"*"} <= known and "*" in content.AGREE
+    assert set(content.DISAGREE) <= known and set(content.ASK) <= known
+    assert set(content.OP_THANKS) - {"discussion", "welcome"} <= known
+    assert {"discussion", "welcome"} <= set(content.OP_THANKS)
+    assert set(content.SIGNOFFS) == set(MAX_REPLIES)
+    # Helpers ask about the symptom of a fault: in every category with a question that reports one.
+    faults = {s["category"] for s in SUBJECTS if s["kind"] == "question" and len(s["advice"]) < len(s["openings"])}
+    assert faults <= set(content.CLARIFY) <= known
+    assert set(content.TRIED) == {"device", "application"}
+    for bank, size in ((content.CLARIFY, 2), (content.ASK, 2), (content.TRIED, 3)):
+        assert all(exchanges and all(len(e) == size and all(e) for e in exchanges) for exchanges in bank.values())
+    for bank in PHRASE_BANKS:
+        texts = texts_in(getattr(content, bank))
+        assert texts and all(text.strip() == text for text in texts), bank

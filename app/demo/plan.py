@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from app.demo import content
+from app.demo.subjects import SUBJECTS
 
 SEED = 2026
 THREAD_TOTAL = 150
@@ -210,7 +211,7 @@ class _Builder:
         """Every subject once per round, in a new order each round."""
         sequence: list[dict] = []
         while len(sequence) < THREAD_TOTAL:
-            batch = list(content.SUBJECTS)
+            batch = list(SUBJECTS)
             self.rng.shuffle(batch)
             sequence.extend(batch)
         return sequence[:THREAD_TOTAL]
@@ -293,7 +294,7 @@ class _Builder:
                 if index in unused:
                     unused.remove(index)
                 self.titles.add(title)
-                return slots, title, index % len(subject["openings"])
+                return slots, title, subject["title_openings"][index]
         raise RuntimeError(f"no unused title left for the subject {key!r}")
 
     # Who says what, in which order
