@@ -39,7 +39,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     with app.app_context():
         configure_engine(db.engine)
 
-    from app import cli, web
+    from app import cli, visits, web
     from app.accounts.views import bp as accounts_bp
     from app.admin.views import bp as admin_bp
     from app.forum.views import bp as forum_bp
@@ -50,6 +50,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from app.seo.views import bp as seo_bp
 
     web.init_app(app)
+    visits.init_app(app)
     cli.init_app(app)
     for blueprint in (accounts_bp, forum_bp, reputation_bp, moderation_bp, notifications_bp, admin_bp, search_bp, seo_bp):
         app.register_blueprint(blueprint)

@@ -45,6 +45,9 @@ class DefaultConfig:
     MODERATION_LOG_PER_PAGE = 50
     NOTIFICATIONS_PER_PAGE = 30
 
+    # Members' last visits and thread views are kept in memory and written at most this often (seconds).
+    VISITS_WRITE_INTERVAL = 5.0
+
     SITEMAP_MAX_URLS = 50_000  # the sitemaps.org limit per file; tests lower it
 
     SEARCH_INDEX_PATH = None  # default: instance/search

@@ -1,14 +1,52 @@
-"""SQLite settings for concurrent workers: WAL, a busy timeout and write transactions that lock early."""
+"""How transactions begin, so that concurrent writers queue instead of failing.
+
+On SQLite (WAL mode, a busy timeout), a transaction that reads and then writes cannot wait for
+another writer: SQLite refuses the upgrade at once when the database changed since its first
+read. So every transaction that may write takes the write lock when it begins (`BEGIN
+IMMEDIATE`) and waits out the busy timeout for it:
+
+- in a request, those of methods that change state (POST and the like); GET and HEAD only read;
+- in a command-line command, every transaction, unless it is opened as a reader
+  (`reading_session`, `begin_reading`): long reads such as a rebuild of the search index must
+  not hold the lock that every writer waits for;
+- work done after a response opens its sessions as readers or writers, saying which.
+
+PostgreSQL needs none of this: its writers lock the rows they change, and the services lock the
+rows they count on first."""
+import click
 import sqlalchemy as sa
 from flask import has_request_context, request
+from sqlalchemy.orm import Session, scoped_session
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+# The execution option that says whether a connection's transactions write (True) or only read.
+WRITES = "entraide_writes"
 
 
 def configure_engine(engine: sa.Engine) -> None:
     if engine.dialect.name == "sqlite":
         sa.event.listen(engine, "connect", _sqlite_on_connect)
         sa.event.listen(engine, "begin", _sqlite_on_begin)
+
+
+def reading_session(engine: sa.Engine) -> Session:
+    """A session of its own whose transactions only read."""
+    return Session(engine.execution_options(**{WRITES: False}))
+
+
+def writing_session(engine: sa.Engine) -> Session:
+    """A session of its own whose transactions write."""
+    return Session(engine.execution_options(**{WRITES: True}))
+
+
+def begin_reading(session: Session | scoped_session) -> None:
+    """Begin `session`'s transaction as a reader (a command that only reads, say), unless it has
+    begun already."""
+    if isinstance(session, scoped_session):
+        session = session()
+    if not session.in_transaction():
+        session.connection(execution_options={WRITES: False})
 
 
 def _sqlite_on_connect(dbapi_connection, _record) -> None:
@@ -23,10 +61,13 @@ def _sqlite_on_connect(dbapi_connection, _record) -> None:
 
 
 def _sqlite_on_begin(connection: sa.Connection) -> None:
-    # A transaction that reads then writes cannot wait for another writer in WAL mode: SQLite
-    # refuses the upgrade at once. Requests that change state take the write lock up front and
-    # queue behind the busy timeout instead.
-    if has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS"):
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
-    else:
-        connection.exec_driver_sql("BEGIN")
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if _may_write(connection) else "BEGIN")
+
+
+def _may_write(connection: sa.Connection) -> bool:
+    declared = connection.get_execution_options().get(WRITES)
+    if declared is not None:
+        return declared
+    if has_request_context():
+        return request.method not in SAFE_METHODS
+    return click.get_current_context(silent=True) is not None

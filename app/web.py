@@ -1,5 +1,4 @@
-"""What every page shares: security headers, HTTP caching, error pages, template helpers, last-seen tracking."""
-from datetime import timedelta
+"""What every page shares: security headers, HTTP caching, error pages, template helpers."""
 from urllib.parse import urlsplit
 
 from flask import (
@@ -13,12 +12,10 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from app.clock import utcnow
 from app.errors import DomainError
 from app.extensions import db
 from app.seo.freshness import PUBLIC_PAGES
 
-LAST_SEEN_RESOLUTION = timedelta(minutes=5)
 # How long a shared cache may serve a public page to visitors before asking again.
 PUBLIC_PAGE_MAX_AGE = 60
 
@@ -42,7 +39,6 @@ def init_app(app: Flask) -> None:
     app.after_request(add_security_headers)
     app.after_request(apply_cache_policy)
     template_rendered.connect(note_public_page, app)
-    app.before_request(record_last_seen)
     app.register_error_handler(HTTPException, render_http_error)
     app.register_error_handler(CSRFError, render_csrf_error)
     app.register_error_handler(DomainError, render_domain_error)
@@ -102,15 +98,6 @@ def _shared_cache_may_keep(response: Response) -> bool:
         and not session.modified
         and "Set-Cookie" not in response.headers
     )
-
-
-def record_last_seen() -> None:
-    if not current_user.is_authenticated or request.endpoint == "static":
-        return
-    now = utcnow()
-    if current_user.last_seen_at is None or now - current_user.last_seen_at > LAST_SEEN_RESOLUTION:
-        current_user.last_seen_at = now
-        db.session.commit()
 
 
 def safe_next(target: str | None, default: str | None = None) -> str:

@@ -50,7 +50,9 @@ def instance_path(tmp_path, monkeypatch):
 @pytest.fixture
 def app_config(postgres_url):
     """The settings every test application starts from; a test may change them before `app` is built."""
-    config = {"TESTING": True, "RATELIMIT_ENABLED": False, "WTF_CSRF_ENABLED": False, "SECRET_KEY": "test"}
+    config = {"TESTING": True, "RATELIMIT_ENABLED": False, "WTF_CSRF_ENABLED": False, "SECRET_KEY": "test",
+              # Visits are written when a test asks for it (0: after every response), never in the middle.
+              "VISITS_WRITE_INTERVAL": 3600}
     if postgres_url:
         config["SQLALCHEMY_DATABASE_URI"] = postgres_url
     return config
@@ -62,6 +64,8 @@ class IsolatedClient(FlaskClient):
     test's rows, and after, so the test then reads what the request wrote."""
 
     def open(self, *args, **kwargs):
+        # Buffered, as a server sends it: the response is closed and its after-response work done.
+        kwargs.setdefault("buffered", True)
         db.session.commit()
         response = contextvars.Context().run(super().open, *args, **kwargs)
         db.session.commit()

@@ -132,10 +132,3 @@ def test_posting_is_rate_limited_per_member(rate_limited_config, client, auth, m
     assert answers == [302, 302, 429]
     auth.login(member)  # another member keeps their own allowance
     assert client.post(f"/t/{thread.id}/reply", data={"body": "moi aussi"}).status_code == 302
-
-
-def test_last_seen_is_recorded_for_members(client, auth, member):
-    auth.login(member)
-    client.get("/")
-    db.session.expire_all()
-    assert db.session.scalar(sa.select(type(member).last_seen_at).where(type(member).id == member.id)) is not None

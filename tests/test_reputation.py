@@ -258,6 +258,20 @@ def test_verify_exits_1_on_drift_and_rebuild_repairs(runner, member, other_membe
     assert reputation_of(other_member) == 10
 
 
+def test_rebuild_queues_repaired_helpful_counts_for_the_index(runner, member, other_member, answer):
+    reputation.toggle_helpful(member, answer)
+    db.session.commit()
+    assert runner.invoke(args=["search", "reindex"]).exit_code == 0
+    db.session.execute(sa.delete(HelpfulMark))  # the count, and the index, now say one mark too many
+    db.session.commit()
+    assert runner.invoke(args=["reputation", "rebuild"]).exit_code == 0
+    assert db.session.get(Post, answer.id).helpful_count == 0
+    # The test's runner shares the test's application context, whose end would apply the queue.
+    assert runner.invoke(args=["search", "drain"]).output == "Applied 1 queued changes.\n"
+    result = runner.invoke(args=["search", "check"])
+    assert result.exit_code == 0, result.output
+
+
 # Ranks and badges
 
 

@@ -305,3 +305,16 @@ def test_ensure_builds_the_index_only_when_absent(runner, forum_posts):
 
     shutil.rmtree(index.base_path())
     assert "Indexed 4 posts" in runner.invoke(args=["search", "ensure"]).output
+
+
+@pytest.mark.parametrize("accept", ["application/json", "text/html"])
+def test_helpful_marks_reach_the_index(client, auth, member, other_member, category, accept):
+    thread = forum.start_thread(member, category, "Radiateur froid", "Il reste froid.")
+    answer = forum.reply(other_member, thread, "Purgez le radiateur.")
+    committed()
+    auth.login(member)
+    for _ in range(2):  # marked, then withdrawn
+        response = client.post(f"/p/{answer.id}/helpful", headers={"Accept": accept})
+        assert response.status_code in (200, 302)
+        assert maintenance.check().consistent
+        assert queued() == 0

@@ -2,6 +2,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from app import visits
 from app.errors import InvalidInput
 from app.extensions import db, limiter
 from app.forms import show_error
@@ -86,6 +87,7 @@ def thread(thread_id: int, slug: str | None = None):
     if slug != thread.slug or request.args.get("page") == "1":
         return redirect(url_for("forum.thread", thread_id=thread.id, slug=thread.slug, page=number if number > 1 else None), 301)
     page = queries.thread_posts(thread, number, current_app.config["POSTS_PER_PAGE"])
+    visits.thread_viewed(thread)
     return render_template(
         "forum/thread.html",
         thread=thread,

@@ -1,6 +1,7 @@
 import click
 from flask.cli import AppGroup
 
+from app.database import begin_reading
 from app.extensions import db
 from app.reputation import ledger
 
@@ -10,6 +11,7 @@ reputation_cli = AppGroup("reputation", help="Check and repair reputation agains
 @reputation_cli.command("verify")
 def verify() -> None:
     """Recompute every sum from the ledger; exit 1 and list the differences if any."""
+    begin_reading(db.session)
     drift = ledger.find_drift()
     for line in drift:
         click.echo(str(line))

@@ -1,8 +1,7 @@
 """Rebuilding the index from scratch, and checking it against the database."""
 from dataclasses import dataclass, field
 
-from sqlalchemy.orm import Session
-
+from app.database import reading_session
 from app.extensions import db
 from app.search import documents, index, outbox
 
@@ -18,7 +17,7 @@ def rebuild() -> int:
         generation = index.new_generation()
         writer = index.whoosh_index.open_dir(str(generation)).writer(procs=2, limitmb=REBUILD_MEMORY_MB, multisegment=True)
         count = 0
-        with Session(db.engine) as session:
+        with reading_session(db.engine) as session:
             for post in documents.every_indexable_post(session):
                 writer.add_document(**documents.document(post))
                 count += 1
@@ -55,7 +54,7 @@ def check() -> Report:
     report = Report(rebuilding=index.is_rebuilding())
     with index.open_index().searcher() as searcher:
         indexed = {int(fields["post_id"]): fields["fingerprint"] for fields in searcher.all_stored_fields()}
-    with Session(db.engine) as session:
+    with reading_session(db.engine) as session:
         report.queued = outbox.pending_count(session)
         for post in documents.every_indexable_post(session):
             entry = indexed.pop(post.id, None)

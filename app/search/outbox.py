@@ -7,12 +7,14 @@ writer lock, so that the last writer always writes the newest state; rows are de
 the index has them. Rows a failed or locked-out attempt leaves behind wait for the next writer,
 `flask search drain` or `flask search check`."""
 import logging
+from collections.abc import Iterable
 
 import sqlalchemy as sa
 from flask import Flask, g, has_app_context
 from sqlalchemy.orm import Session
 from whoosh.index import LockError
 
+from app.database import reading_session, writing_session
 from app.extensions import db
 from app.forum.models import Category, Post, Thread
 from app.search import documents, index
@@ -28,6 +30,7 @@ DRAIN_BATCH = 500
 def init_app(app: Flask) -> None:
     # The session is shared by every application the process builds (tests build many).
     if not sa.event.contains(db.session, "after_flush", record_changes):
+        sa.event.listen(db.session, "before_flush", note_changes)
         sa.event.listen(db.session, "after_flush", record_changes)
         sa.event.listen(db.session, "after_commit", note_commit)
     app.teardown_appcontext(apply_after_commit)
@@ -38,24 +41,46 @@ def _changed(instance, fields: tuple[str, ...]) -> bool:
     return any(state.attrs[name].history.has_changes() for name in fields)
 
 
+def note_changes(session: Session, _flush_context, _instances) -> None:
+    """Note what this flush changes that the index shows, while the attributes' history still says.
+
+    After the flush it no longer can: a column set to a SQL expression (`Post.helpful_count + 1`)
+    is expired by the flush itself, and its history with it."""
+    changed = session.info.setdefault("search_changed", {"posts": set(), "threads": set(), "categories": set()})
+    for instance in session.dirty:
+        if isinstance(instance, Post) and _changed(instance, POST_FIELDS):
+            changed["posts"].add(instance.id)
+        elif isinstance(instance, Thread) and _changed(instance, THREAD_FIELDS):
+            changed["threads"].add(instance.id)
+        elif isinstance(instance, Category) and _changed(instance, ("slug",)):
+            changed["categories"].add(instance.id)
+
+
 def record_changes(session: Session, _flush_context) -> None:
-    rows = [{"post_id": post.id} for post in session.new if isinstance(post, Post)]
-    rows += [{"post_id": post.id} for post in session.dirty if isinstance(post, Post) and _changed(post, POST_FIELDS)]
-    rows += [
-        {"thread_id": thread.id}
-        for thread in session.dirty
-        if isinstance(thread, Thread) and _changed(thread, THREAD_FIELDS)
-    ]
+    """Write the outbox rows for what this flush changed, in the flush's own transaction."""
+    changed = session.info.pop("search_changed", None) or {"posts": set(), "threads": set(), "categories": set()}
+    post_ids = changed["posts"] | {post.id for post in session.new if isinstance(post, Post)}
+    rows = [{"post_id": post_id, "thread_id": None} for post_id in sorted(post_ids)]
+    rows += [{"post_id": None, "thread_id": thread_id} for thread_id in sorted(changed["threads"])]
     if rows:
-        session.connection().execute(sa.insert(SearchOutbox), [{"post_id": None, "thread_id": None} | row for row in rows])
+        session.connection().execute(sa.insert(SearchOutbox), rows)
         session.info["search_outbox"] = True
-    # A category's new slug is in the entries of every post it holds.
-    for category in session.dirty:
-        if isinstance(category, Category) and _changed(category, ("slug",)):
-            session.connection().execute(
-                sa.insert(SearchOutbox).from_select(["thread_id"], sa.select(Thread.id).where(Thread.category_id == category.id))
+    if changed["categories"]:
+        # A category's new slug is in the entries of every post it holds.
+        session.connection().execute(
+            sa.insert(SearchOutbox).from_select(
+                ["thread_id"], sa.select(Thread.id).where(Thread.category_id.in_(changed["categories"]))
             )
-            session.info["search_outbox"] = True
+        )
+        session.info["search_outbox"] = True
+
+
+def queue_posts(session: Session, post_ids: Iterable[int]) -> None:
+    """Queue posts changed behind the ORM's back (a bulk UPDATE) for the index."""
+    rows = [{"post_id": post_id, "thread_id": None} for post_id in post_ids]
+    if rows:
+        session.execute(sa.insert(SearchOutbox), rows)
+        session.info["search_outbox"] = True
 
 
 def note_commit(session: Session) -> None:
@@ -79,7 +104,7 @@ def pending_count(session: Session) -> int:
 def apply_pending(everything: bool = False, timeout: float | None = None) -> int:
     """Apply waiting outbox rows to the index, a batch or `everything`; returns how many were applied."""
     applied = 0
-    with Session(db.engine) as session:
+    with reading_session(db.engine) as session:
         while pending_count(session):
             session.rollback()  # read the rows afresh once the lock is held
             try:
@@ -109,10 +134,9 @@ def _apply_batch(session: Session, writer) -> int:
     except BaseException:
         writer.cancel()
         raise
-    # A transaction of its own, that writes first: on SQLite a reading one could not start writing.
     session.rollback()
     # While a rebuild fills a new generation, the rows must still reach it after the swap.
     if not index.is_rebuilding():
-        session.execute(sa.delete(SearchOutbox).where(SearchOutbox.id.in_([row.id for row in rows])))
-        session.commit()
+        with writing_session(db.engine) as writing, writing.begin():
+            writing.execute(sa.delete(SearchOutbox).where(SearchOutbox.id.in_([row.id for row in rows])))
     return len(rows)
