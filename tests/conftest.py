@@ -41,6 +41,25 @@ def postgres_url():
 
 
 @pytest.fixture
+def server_database_url(postgres_url):
+    """For a test that serves the forum with gunicorn: None on SQLite (the server's instance folder
+    holds its database), else a PostgreSQL database of its own, migrated by the server's start."""
+    if not postgres_url:
+        yield None
+        return
+    name = f"entraide_live_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(postgres_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    try:
+        yield sa.engine.make_url(postgres_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
+
+@pytest.fixture
 def instance_path(tmp_path, monkeypatch):
     path = tmp_path / "instance"
     monkeypatch.setenv("ENTRAIDE_INSTANCE_PATH", str(path))
