@@ -6,13 +6,15 @@ PYTHON ?= python3
 # The local PostgreSQL server's maintenance database; test-pg creates and drops its own database there.
 TEST_POSTGRES ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 
-.PHONY: install run test test-pg test-all translations audit
+.PHONY: install run test test-pg test-all lint format lock translations audit
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.installed: requirements.txt | $(BIN)/activate
+# The pinned lock first, then the project itself (editable: templates and static files stay in the checkout).
+$(VENV)/.installed: requirements.txt pyproject.toml | $(BIN)/activate
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --editable .
 	touch $@
 
 install: $(VENV)/.installed
@@ -30,6 +32,20 @@ test-pg: install
 	ENTRAIDE_TEST_POSTGRES=$(TEST_POSTGRES) $(BIN)/pytest
 
 test-all: test test-pg
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Pin every package again from pyproject.toml's ranges, keeping the pins that still fit.
+lock: install
+	$(BIN)/pip install --quiet --disable-pip-version-check pip-tools==7.5.1
+	CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile --quiet --extra test --strip-extras \
+		--no-emit-find-links --no-emit-index-url --output-file requirements.txt pyproject.toml
 
 # Re-extract the interface's strings after changing templates or code, then translate in app/translations.
 translations: install

@@ -14,9 +14,7 @@ import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-import sqlalchemy as sa  # noqa: E402
+import sqlalchemy as sa
 
 BODY = "Bonjour,\n\nj'ai essayé de **redémarrer** le thermostat, sans succès.\n\n- étape 1\n- étape 2"
 HTML = "<p>Bonjour,</p>\n<p>j'ai essayé de <strong>redémarrer</strong> le thermostat, sans succès.</p>"

@@ -16,8 +16,6 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
 
 def queries(words: list[str], phrases: list[str], count: int = 200) -> list[tuple[str, str]]:
     rng = random.Random(7)
