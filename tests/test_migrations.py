@@ -1,4 +1,5 @@
 """The Alembic migrations build, from nothing, exactly the schema the models describe."""
+
 import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
@@ -39,5 +40,33 @@ def test_migrations_go_down_to_nothing_and_up_again(empty_database):
     downgrade(revision="base")
     tables = set(sa.inspect(db.engine).get_table_names()) - {"alembic_version"}
     assert tables == set()
+    upgrade()
+    assert schema_differences() == []
+
+
+def outbox_rows() -> list[tuple]:
+    with db.engine.connect() as connection:
+        return connection.exec_driver_sql("SELECT id, post_id, thread_id FROM search_outbox ORDER BY id").all()
+
+
+def test_the_outbox_keeps_its_rows_and_stops_reusing_ids(empty_database):
+    upgrade(revision="0004_search_outbox")
+    with db.engine.begin() as connection:
+        for row in ((1, 10, None), (2, None, 3), (3, 11, None)):
+            connection.exec_driver_sql(
+                "INSERT INTO search_outbox (id, post_id, thread_id, created_at) VALUES (?, ?, ?, CURRENT_TIMESTAMP)"
+                if db.engine.dialect.name == "sqlite"
+                else "INSERT INTO search_outbox (id, post_id, thread_id, created_at) VALUES (%s, %s, %s, now())",
+                row,
+            )
+    upgrade(revision="0005_outbox_ids_never_reused")
+    assert outbox_rows() == [(1, 10, None), (2, None, 3), (3, 11, None)]
+    if db.engine.dialect.name == "sqlite":
+        with db.engine.begin() as connection:
+            connection.exec_driver_sql("DELETE FROM search_outbox WHERE id = 3")
+            connection.exec_driver_sql("INSERT INTO search_outbox (post_id, created_at) VALUES (12, CURRENT_TIMESTAMP)")
+        assert outbox_rows()[-1] == (4, 12, None)  # not 3 again
+    downgrade(revision="0004_search_outbox")
+    assert outbox_rows()[:2] == [(1, 10, None), (2, None, 3)]
     upgrade()
     assert schema_differences() == []

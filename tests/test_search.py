@@ -29,8 +29,10 @@ def titles(client, query: str, **params) -> list[str]:
     response = client.get("/search", query_string={"q": query, **params})
     assert response.status_code == 200
     page = response.get_data(as_text=True)
-    return [html.unescape(part.split(">", 1)[1].split("</a>", 1)[0])
-            for part in page.split('class="search-result__title"><a ')[1:]]
+    return [
+        html.unescape(part.split(">", 1)[1].split("</a>", 1)[0])
+        for part in page.split('class="search-result__title"><a ')[1:]
+    ]
 
 
 @pytest.fixture
@@ -162,9 +164,34 @@ def test_results_paginate(app, client, member, category):
 
 
 @pytest.mark.parametrize(
-    "query", ['"', '""', "-", "--", "OR", "OR OR", ":", "category:", "after:hier", "before:2024-02-30",
-              "solved:peut-être", "is:nothing", "a" * 2000, "\x00", "%", "*", "?", "(((", "AND NOT", "日本語",
-              "🔌⚡", "-\"a b\"", "author:", 'title:"x', "\\"],
+    "query",
+    [
+        '"',
+        '""',
+        "-",
+        "--",
+        "OR",
+        "OR OR",
+        ":",
+        "category:",
+        "after:hier",
+        "before:2024-02-30",
+        "solved:peut-être",
+        "is:nothing",
+        "a" * 2000,
+        "\x00",
+        "%",
+        "*",
+        "?",
+        "(((",
+        "AND NOT",
+        "日本語",
+        "🔌⚡",
+        '-"a b"',
+        "author:",
+        'title:"x',
+        "\\",
+    ],
 )
 def test_odd_queries_always_get_a_page(client, forum_posts, query):
     response = client.get("/search", query_string={"q": query})
@@ -212,7 +239,9 @@ def test_title_changes_reach_every_post_of_the_thread(client, auth, member, foru
     assert titles(client, "capricieux différentiel") == ["Disjoncteur capricieux"]
 
 
-def test_deleted_and_hidden_posts_leave_the_index_and_restored_ones_return(client, auth, other_member, moderator, forum_posts):
+def test_deleted_and_hidden_posts_leave_the_index_and_restored_ones_return(
+    client, auth, other_member, moderator, forum_posts
+):
     answer = forum_posts["answer"]
     auth.login(moderator)
     client.post(f"/moderation/posts/{answer.id}/hide", data={"reason": "Hors charte"})
@@ -226,7 +255,9 @@ def test_deleted_and_hidden_posts_leave_the_index_and_restored_ones_return(clien
 
 def test_moved_threads_are_found_in_their_new_category(client, auth, moderator, forum_posts):
     auth.login(moderator)
-    client.post(f"/moderation/threads/{forum_posts['power'].id}/move", data={"category": "idees", "reason": "Mieux rangé"})
+    client.post(
+        f"/moderation/threads/{forum_posts['power'].id}/move", data={"category": "idees", "reason": "Mieux rangé"}
+    )
     assert titles(client, "tableau", category="idees") == ["Coupure d'électricité la nuit"]
     assert titles(client, "tableau", category="depannage") == []
 
@@ -234,14 +265,18 @@ def test_moved_threads_are_found_in_their_new_category(client, auth, moderator, 
 def test_a_renamed_category_is_found_under_its_new_slug(client, auth, admin, forum_posts):
     auth.login(admin)
     ideas = forum_posts["ideas"]
-    response = client.post(f"/admin/categories/{ideas.id}/edit",
-                           data={"name": "Idées", "slug": "suggestions", "description": "", "reason": "Nom plus clair"})
+    response = client.post(
+        f"/admin/categories/{ideas.id}/edit",
+        data={"name": "Idées", "slug": "suggestions", "description": "", "reason": "Nom plus clair"},
+    )
     assert response.status_code == 302
     assert titles(client, "category:suggestions") == ["Un mode vacances"]
     assert titles(client, "category:idees") == []
 
 
-def test_a_locked_index_never_fails_the_request_and_the_change_waits(app, client, auth, other_member, forum_posts, runner):
+def test_a_locked_index_never_fails_the_request_and_the_change_waits(
+    app, client, auth, other_member, forum_posts, runner
+):
     app.config["SEARCH_WRITER_TIMEOUT"] = 0.1
     holder = index.writer()  # another worker holding Whoosh's lock
     try:
@@ -259,7 +294,9 @@ def test_a_locked_index_never_fails_the_request_and_the_change_waits(app, client
     assert runner.invoke(args=["search", "check"]).exit_code == 0
 
 
-def test_a_failing_index_write_keeps_the_post_and_its_queued_change(app, client, auth, other_member, forum_posts, monkeypatch):
+def test_a_failing_index_write_keeps_the_post_and_its_queued_change(
+    app, client, auth, other_member, forum_posts, monkeypatch
+):
     def broken(*args, **kwargs):
         raise OSError("disk full")
 
@@ -318,3 +355,15 @@ def test_helpful_marks_reach_the_index(client, auth, member, other_member, categ
         assert response.status_code in (200, 302)
         assert maintenance.check().consistent
         assert queued() == 0
+
+
+def test_outbox_ids_are_never_reused(app, forum_posts, member, category):
+    """A writer deletes the rows it applied by id once it let go of the index: a newer change
+    given a freed id would be deleted with them, and never reach the index."""
+    forum.start_thread(member, category, "Premier", "Un")
+    db.session.commit()
+    first = db.session.scalar(sa.select(sa.func.max(SearchOutbox.id)))
+    committed()
+    forum.start_thread(member, category, "Second", "Deux")
+    db.session.commit()
+    assert db.session.scalar(sa.select(sa.func.min(SearchOutbox.id))) > first
