@@ -64,4 +64,4 @@ $(AUDIT_TOOLS): audit/package.json audit/package-lock.json
 	touch $@
 
 audit: install $(AUDIT_TOOLS)
-	$(BIN)/python audit/run.py
+	$(BIN)/python -m audit.run

@@ -1,4 +1,5 @@
 """Entraide: a threaded discussion forum where members answer each other."""
+
 import os
 from pathlib import Path
 
@@ -52,6 +53,15 @@ def create_app(test_config: dict | None = None) -> Flask:
     web.init_app(app)
     visits.init_app(app)
     cli.init_app(app)
-    for blueprint in (accounts_bp, forum_bp, reputation_bp, moderation_bp, notifications_bp, admin_bp, search_bp, seo_bp):
+    for blueprint in (
+        accounts_bp,
+        forum_bp,
+        reputation_bp,
+        moderation_bp,
+        notifications_bp,
+        admin_bp,
+        search_bp,
+        seo_bp,
+    ):
         app.register_blueprint(blueprint)
     return app

@@ -1,4 +1,5 @@
 """Command-line tasks: `flask --app wsgi users create ...`, `flask --app wsgi seed-demo`."""
+
 import click
 import sqlalchemy as sa
 from flask import Flask

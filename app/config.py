@@ -1,8 +1,11 @@
-"""Default settings, and the secret key that each deployment generates for itself."""
+"""Default settings, the bounds a deployment's settings must keep, and the secret key each deployment generates."""
+
 import os
 import secrets
 import tempfile
 from pathlib import Path
+
+from app import limits
 
 
 class DefaultConfig:
@@ -16,7 +19,8 @@ class DefaultConfig:
 
     THREADS_PER_PAGE = 30
     POSTS_PER_PAGE = 20
-    TITLE_MAX_LENGTH = 150
+    # A deployment may lower these; a title's is bounded by its column (see check_length_settings).
+    TITLE_MAX_LENGTH = limits.TITLE_MAX_LENGTH
     BODY_MAX_LENGTH = 50_000
     # A Markdown body can expand; refuse request bodies far beyond any legitimate form.
     MAX_CONTENT_LENGTH = 1024 * 1024
@@ -72,6 +76,29 @@ def load_config(app, test_config: dict | None) -> None:
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{database}"
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret_key(Path(app.instance_path))
+    check_length_settings(app.config)
+
+
+# Each setting that limits a field's length, and the size of the column storing the field (None: a text
+# column, unbounded).
+LENGTH_SETTINGS = {"TITLE_MAX_LENGTH": limits.TITLE_MAX_LENGTH, "BODY_MAX_LENGTH": None}
+
+
+def check_length_settings(config: dict) -> None:
+    """Refuse to start with a length setting that its column cannot hold.
+
+    SQLite would store the longer text anyway, and PostgreSQL refuse it at the first long title: a
+    500 long after the start. Refused rather than lowered to the column's size, because only the
+    operator can choose between a lower setting and a migration that widens the column."""
+    for setting, column_length in LENGTH_SETTINGS.items():
+        value = config[setting]
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValueError(f"{setting} must be a whole number of characters, at least 1, not {value!r}.")
+        if column_length is not None and value > column_length:
+            raise ValueError(
+                f"{setting} is {value}, but the column that stores this field holds {column_length} characters:"
+                f" set it to {column_length} or less."
+            )
 
 
 def instance_secret_key(instance: Path) -> str:

@@ -13,6 +13,7 @@ IMMEDIATE`) and waits out the busy timeout for it:
 
 PostgreSQL needs none of this: its writers lock the rows they change, and the services lock the
 rows they count on first."""
+
 import click
 import sqlalchemy as sa
 from flask import has_request_context, request

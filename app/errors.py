@@ -1,4 +1,7 @@
-"""Domain errors that services raise and views turn into a flash message or an error page."""
+"""Domain errors that services raise and views turn into a form's message or an error page.
+
+A service raises them before it changes anything, so a refusal never leaves half a change in the
+session; views still roll back through `app.forms.commit_change`."""
 
 
 class DomainError(Exception):

@@ -1,4 +1,5 @@
 """The Flask extensions, created once here and bound to the application in create_app."""
+
 from flask_babel import Babel
 from flask_compress import Compress
 from flask_limiter import Limiter

@@ -1,4 +1,5 @@
 """Every model of the application, imported in one place so that Alembic sees the whole schema."""
+
 from app.accounts.models import User
 from app.forum.models import Category, Post, PostRevision, Thread
 from app.moderation.models import Flag, ModerationAction

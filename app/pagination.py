@@ -1,7 +1,9 @@
 """Page numbers from the query string, and the page a listing template receives."""
+
+from collections.abc import Sequence
 from dataclasses import dataclass
 from math import ceil
-from typing import Generic, Sequence, TypeVar
+from typing import Generic, TypeVar
 
 from flask import abort, request
 from flask_babel import gettext as _

@@ -6,6 +6,7 @@ sent, writes them in one short transaction: each member's latest visit, and the 
 gained. Every process (and host) adds its own counts to the rows. A write that fails puts its
 notes back for the next one; a process that dies loses at most its last few seconds of counts.
 Neither ever fails a page."""
+
 import logging
 import threading
 import time

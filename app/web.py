@@ -1,10 +1,9 @@
 """What every page shares: security headers, HTTP caching, error pages, template helpers."""
+
+from datetime import datetime
 from urllib.parse import urlsplit
 
-from flask import (
-    Flask, Response, g, has_request_context, jsonify, make_response, render_template, request, session,
-    template_rendered, url_for,
-)
+from flask import Flask, Response, g, jsonify, make_response, render_template, request, session, url_for
 from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -12,9 +11,9 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from app import limits
 from app.errors import DomainError
 from app.extensions import db
-from app.seo.freshness import PUBLIC_PAGES
 
 # How long a shared cache may serve a public page to visitors before asking again.
 PUBLIC_PAGE_MAX_AGE = 60
@@ -38,7 +37,6 @@ CONTENT_SECURITY_POLICY = "; ".join(
 def init_app(app: Flask) -> None:
     app.after_request(add_security_headers)
     app.after_request(apply_cache_policy)
-    template_rendered.connect(note_public_page, app)
     app.register_error_handler(HTTPException, render_http_error)
     app.register_error_handler(CSRFError, render_csrf_error)
     app.register_error_handler(DomainError, render_domain_error)
@@ -46,6 +44,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["isodatetime"] = lambda value: value.isoformat(timespec="seconds") + "Z"
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale())
+    # Forms' maxlength and minlength attributes say what the services accept.
+    app.jinja_env.globals["lengths"] = limits
 
 
 def add_security_headers(response):
@@ -57,13 +57,12 @@ def add_security_headers(response):
     return response
 
 
-def note_public_page(sender: Flask, template, context: dict, **extra) -> None:
-    """Remember that this request renders a page a visitor may get from a shared cache, and when
-    what it shows last changed."""
-    last_modified = PUBLIC_PAGES.get(template.name)
-    if last_modified is not None and has_request_context():
-        g.public_page = True
-        g.public_page_modified = last_modified(context)
+def note_public_page(last_modified: datetime | None) -> None:
+    """Say that this request's page may reach visitors through a shared cache, and when what it
+    shows last changed (see `app.seo.freshness`). The view says it, from the objects it shows:
+    nothing else knows which page this is, or what on it can change."""
+    g.public_page = True
+    g.public_page_modified = last_modified
 
 
 def apply_cache_policy(response: Response) -> Response:
@@ -159,5 +158,8 @@ def render_csrf_error(error: CSRFError):
 
 
 def render_domain_error(error: DomainError):
+    # `commit_change` has rolled back a refused change already; a refusal raised before any change
+    # began gets the same clean session, so the error page always reads the database as it was.
+    db.session.rollback()
     titles = {400: _("Invalid request"), 403: _("Forbidden"), 404: _("Not found")}
     return error_response(error.status_code, titles[error.status_code], error.message)

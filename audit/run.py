@@ -1,9 +1,9 @@
 """The page-quality audit: valid HTML5, accessible, usable without JavaScript and on a phone, fast.
 
-Run it with the project's virtualenv from the checkout (`make audit` does both steps):
+Run it with the project's virtualenv from the checkout's root (`make audit` does both steps):
 
     (cd audit && npm ci --ignore-scripts)
-    .venv/bin/python audit/run.py
+    .venv/bin/python -m audit.run
 
 It seeds the demo community into a temporary instance folder, serves it with gunicorn (2 workers)
 on a free port of 127.0.0.1, and checks the public pages (home, a category, a solved thread, a
@@ -25,26 +25,32 @@ axe/*.json, screenshots, Lighthouse's JSON and HTML reports, summary.txt and sum
 1 when a check fails, 2 when it could not run, and stops the server whatever happens. Nothing is
 fetched from another host: Chromium resolves no name but the loopback.
 """
+
 from __future__ import annotations
 
 import argparse
-import html
-import http.cookiejar
 import json
 import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import sqlalchemy as sa
+from flask import url_for
+
+from app import create_app
+from app.demo.seed import ADMIN_USERNAME, DEMO_PASSWORD, MODERATOR_USERNAME
+from app.extensions import db
+from app.forum.models import Post, Thread
+from app.reputation import queries as reputation_queries
+from tests import live
 
 AUDIT = Path(__file__).resolve().parent
 ROOT = AUDIT.parent
@@ -58,16 +64,18 @@ CHROMIUM = Path(os.environ.get("CHROME_PATH") or "/usr/bin/chromium")
 LIGHTHOUSE_THRESHOLDS = {"performance": 95, "accessibility": 95, "best-practices": 95, "seo": 100}
 # The measurements shown beside the scores.
 LIGHTHOUSE_METRICS = {
-    "FCP": "first-contentful-paint", "LCP": "largest-contentful-paint", "TBT": "total-blocking-time",
-    "CLS": "cumulative-layout-shift", "Speed Index": "speed-index",
+    "FCP": "first-contentful-paint",
+    "LCP": "largest-contentful-paint",
+    "TBT": "total-blocking-time",
+    "CLS": "cumulative-layout-shift",
+    "Speed Index": "speed-index",
 }
 # axe-core: these impacts fail the audit; "moderate" and "minor" ones are reported only.
 AXE_FAILING_IMPACTS = ("serious", "critical")
+# The pages are checked in each language of the site.
+LANGUAGES = ("fr", "en")
 PHONE = {"width": 375, "height": 812}
 DESKTOP = {"width": 1280, "height": 900}
-# The demo's staff accounts (app/demo/seed.py); the demo member is the audited thread's own author.
-DEMO_MODERATOR = "moderation"
-DEMO_ADMIN = "admin"
 
 # Chromium must never reach another host: every name but the loopback fails to resolve.
 CHROMIUM_FLAGS = [
@@ -125,112 +133,51 @@ class Results:
 
 
 # ---------------------------------------------------------------------------------------------
-# The server
+# The server, and HTTP as a visitor and as a logged-in account
+
+# Variables that would point the app elsewhere than the temporary instance folder.
+FOREIGN_SETTINGS = ("DATABASE_URL", "REDIS_URL", "FLASK_APP")
 
 
-def clean_environment(instance: Path) -> dict[str, str]:
-    """This machine's environment, less anything that would point the app elsewhere than the
-    temporary instance folder (another database, Redis, settings)."""
-    env = {
-        key: value for key, value in os.environ.items()
-        if not key.startswith("ENTRAIDE_") and key not in ("DATABASE_URL", "REDIS_URL", "FLASK_APP")
-    }
-    env["ENTRAIDE_INSTANCE_PATH"] = str(instance)
-    env["ENTRAIDE_RATELIMIT_ENABLED"] = "false"
-    env["PYTHONUNBUFFERED"] = "1"
-    return env
+def use_only(instance: Path) -> None:
+    """Point this process's environment at the temporary instance folder and nothing else (no
+    other database, Redis or settings): the server, the flask commands and the app built here to
+    read the database all take it from there."""
+    for key in [key for key in os.environ if key.startswith("ENTRAIDE_") or key in FOREIGN_SETTINGS]:
+        del os.environ[key]
+    os.environ["ENTRAIDE_INSTANCE_PATH"] = str(instance)
+    os.environ["PYTHONUNBUFFERED"] = "1"  # the server's log is written as it happens
 
 
-def flask(env: dict[str, str], *args: str) -> None:
-    command = [sys.executable, "-m", "flask", "--app", "wsgi", *args]
-    done = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True)
-    if done.returncode != 0:
-        raise AuditError(f"`flask {' '.join(args)}` failed:\n{done.stdout[-2000:]}{done.stderr[-2000:]}")
+def serve_demo(instance: Path, log: Path) -> tuple[live.LiveServer, subprocess.Popen]:
+    """Migrate and seed the instance, index it for search, then serve it with rate limits off."""
+    server = live.prepare(instance, RATELIMIT_ENABLED="false")
+    server.flask("seed-demo")
+    server.flask("search", "ensure")
+    return server, live.serve(server, log=log)
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+def fetch(browser: live.Browser, path: str, status: int = 200) -> str:
+    code, page = browser.request("GET", path)
+    if code != status:
+        raise AuditError(f"GET {path} answered {code}, not {status}")
+    return page
 
 
-def start_server(env: dict[str, str], log: Path) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    command = [
-        sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}",
-        "--access-logfile", "-", "wsgi:app",
-    ]
-    with log.open("wb") as output:
-        process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=output, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            with urllib.request.urlopen(url + "/", timeout=2) as response:
-                if response.status == 200:
-                    return process, url
-        except (OSError, urllib.error.URLError):
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            stop_server(process)
-            raise AuditError(f"the server did not start; see {log}")
-        time.sleep(0.2)
-
-
-def stop_server(process: subprocess.Popen | None) -> None:
-    if process is None or process.poll() is not None:
-        return
-    process.terminate()
+def logged_in(base_url: str, username: str, language: str) -> live.Browser:
+    browser = live.Browser(base_url, headers={"Accept-Language": language})
     try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+        browser.log_in(username, DEMO_PASSWORD)
+    except AssertionError as error:  # the shared client's way of saying the login was refused
+        raise AuditError(str(error)) from None
+    # A cookie the jar would not keep (say, one marked Secure, over plain HTTP) leaves a visitor.
+    if "/logout" not in fetch(browser, "/"):
+        raise AuditError(f"logging in as {username} did not open a session")
+    return browser
 
 
-# ---------------------------------------------------------------------------------------------
-# HTTP, as a visitor and as a logged-in account
-
-
-class Client:
-    def __init__(self, base_url: str, language: str = "fr"):
-        self.base_url = base_url
-        self.language = language
-        self.cookies = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.cookies))
-
-    def get(self, path: str, status: int = 200) -> str:
-        request = urllib.request.Request(self.base_url + path, headers={"Accept-Language": self.language})
-        try:
-            with self.opener.open(request, timeout=30) as response:
-                code, body = response.status, response.read().decode()
-        except urllib.error.HTTPError as error:
-            code, body = error.code, error.read().decode()
-        if code != status:
-            raise AuditError(f"GET {path} answered {code}, not {status}")
-        return body
-
-    def log_in(self, username: str, password: str) -> None:
-        page = self.get("/login")
-        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
-        if not token:
-            raise AuditError("no CSRF token on /login")
-        body = urllib.parse.urlencode({"login": username, "password": password, "csrf_token": token.group(1)})
-        request = urllib.request.Request(
-            self.base_url + "/login", data=body.encode(), method="POST", headers={"Accept-Language": self.language}
-        )
-        with self.opener.open(request, timeout=30) as response:
-            response.read()
-        if not any(cookie.name == "session" for cookie in self.cookies):
-            raise AuditError(f"could not log in as {username}")
-        if "/logout" not in self.get("/"):
-            raise AuditError(f"logging in as {username} did not open a session")
-
-    def playwright_cookies(self) -> list[dict]:
-        return [
-            {"name": cookie.name, "value": cookie.value, "url": self.base_url}
-            for cookie in self.cookies
-        ]
+def playwright_cookies(browser: live.Browser) -> list[dict]:
+    return [{"name": cookie.name, "value": cookie.value, "url": browser.base_url} for cookie in browser.cookies]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -239,49 +186,71 @@ class Client:
 
 @dataclass
 class Page:
-    name: str      # a short file-name-safe label: "thread", "thread-member", …
+    name: str  # a short file-name-safe label: "thread", "thread-member", …
     path: str
     account: str | None = None  # None: a visitor; else "member", "moderator" or "admin"
     status: int = 200
 
 
-def pick_pages(visitor: Client) -> tuple[list[Page], str]:
-    """The pages to check, found by following the seeded site's own links.
-    Returns them and the thread's author (who will look at the thread as a member)."""
-    home = visitor.get("/")
-    categories = re.findall(r'class="category-card__name"><a href="(/c/[^"?#]+)"', home)
-    if not categories:
-        raise AuditError("no category on the home page: was the demo community seeded?")
+def seeded_choices() -> dict[str, str]:
+    """Ask the seeded database, through the app, for the solved thread with the most replies (not
+    locked: its author's reply form is audited too) and for the top helper; the app's routes give
+    the addresses of their pages."""
+    app = create_app()
+    with app.test_request_context():
+        thread = db.session.scalar(
+            sa.select(Thread)
+            .join(Post, Post.id == Thread.solution_post_id)
+            .where(
+                Thread.deleted_at.is_(None),
+                Thread.locked.is_(False),
+                Post.hidden_at.is_(None),
+                Post.deleted_at.is_(None),
+            )
+            .order_by(Thread.reply_count.desc(), Thread.id)
+            .limit(1)
+        )
+        helpers = reputation_queries.top_all_time(limit=1)
+        if thread is None or not helpers:
+            raise AuditError("no solved thread or no helper: was the demo community seeded?")
+        return {
+            "author": thread.author.username,
+            "category": url_for("forum.category", slug=thread.category.slug),
+            "new-thread": url_for("forum.new_thread", slug=thread.category.slug),
+            "thread": url_for("forum.thread", thread_id=thread.id, slug=thread.slug),
+            "reply": url_for("forum.reply", thread_id=thread.id),
+            "profile": url_for("accounts.profile", username=helpers[0][0].username),
+        }
 
-    # A solved thread with the most replies among the first page of every category's solved ones.
-    best: tuple[int, str, str] | None = None
-    for category in categories:
-        listing = visitor.get(f"{category}?solved=yes")
-        for row in re.findall(r'<li class="thread-row.*?</li>', listing, flags=re.S):
-            link = re.search(r'class="thread-row__title" href="(/t/[^"]+)"', row)
-            replies = re.search(r'<span class="stat"><strong>(\d+)</strong>', row)
-            if link and replies and (best is None or int(replies.group(1)) > best[0]):
-                best = (int(replies.group(1)), link.group(1), category)
-    if best is None:
-        raise AuditError("no solved thread in any category")
-    _, thread, category = best
-    thread_page = visitor.get(thread)
-    if "accepted-solution" not in thread_page:
-        raise AuditError(f"{thread} is listed as solved but shows no accepted solution")
-    author = re.search(r'class="author__name" href="[^"]*">([^<]+)</a>', thread_page)
-    if not author:
-        raise AuditError(f"no author on {thread}")
 
-    leaderboard = visitor.get("/leaderboard")
-    profile = re.search(r'class="author__name" href="(/u/[^"]+)"', leaderboard)
-    if not profile:
-        raise AuditError("nobody on the leaderboard")
+def structured_data_types(page: str) -> set[str]:
+    scripts = re.findall(r'<script type="application/ld\+json">(.*?)</script>', page, flags=re.S)
+    return {json.loads(script).get("@type") for script in scripts}
 
+
+def pick_pages(visitor: live.Browser) -> tuple[list[Page], str]:
+    """The pages to check, and the thread's author, who will look at the thread as a member.
+
+    The database names the thread and the profile; a visitor must reach them by the site's own
+    links: the home page to the thread's category, the category's solved threads to the thread,
+    the leaderboard to the profile. The thread's structured data must show it solved."""
+    chosen = seeded_choices()
+    for page, link in (
+        ("/", chosen["category"]),
+        (f"{chosen['category']}?solved=yes", chosen["thread"]),
+        ("/leaderboard", chosen["profile"]),
+    ):
+        if f'href="{link}"' not in fetch(visitor, page):
+            raise AuditError(f"{page} has no link to {link}")
+    if "QAPage" not in structured_data_types(fetch(visitor, chosen["thread"])):
+        raise AuditError(f"{chosen['thread']} is solved but its structured data shows no accepted answer")
+
+    thread, category = chosen["thread"], chosen["category"]
     pages = [
         Page("home", "/"),
         Page("category", category),
         Page("thread", thread),
-        Page("profile", profile.group(1)),
+        Page("profile", chosen["profile"]),
         Page("search", "/search?q=thermostat"),
         Page("login", "/login"),
         Page("register", "/register"),
@@ -289,8 +258,8 @@ def pick_pages(visitor: Client) -> tuple[list[Page], str]:
         Page("moderation-log", "/moderation/log"),
         Page("not-found", "/t/999999999/nothing-here", status=404),
         Page("thread-member", thread, account="member"),
-        Page("reply", re.sub(r"^(/t/\d+)/.*", r"\1/reply", thread), account="member"),
-        Page("new-thread", f"{category}/new", account="member"),
+        Page("reply", chosen["reply"], account="member"),
+        Page("new-thread", chosen["new-thread"], account="member"),
         Page("account", "/account", account="member"),
         Page("notifications", "/notifications", account="member"),
         Page("thread-moderator", thread, account="moderator"),
@@ -298,7 +267,7 @@ def pick_pages(visitor: Client) -> tuple[list[Page], str]:
         Page("admin", "/admin", account="admin"),
         Page("admin-users", "/admin/users", account="admin"),
     ]
-    return pages, html.unescape(author.group(1)).strip()
+    return pages, chosen["author"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -309,15 +278,21 @@ def run_vnu(pages: list[Page], clients: dict, reports: Path, results: Results) -
     folder = reports / "html"
     folder.mkdir()
     files: dict[str, tuple[str, str]] = {}
-    for language in ("fr", "en"):
+    for language in LANGUAGES:
         for page in pages:
-            client = clients[(page.account, language)]
+            browser = clients[(page.account, language)]
             path = folder / f"{page.name}.{language}.html"
-            path.write_text(client.get(page.path, page.status), encoding="utf-8")
+            path.write_text(fetch(browser, page.path, page.status), encoding="utf-8")
             files[path.resolve().as_uri()] = (page.name, language)
-    command = ["java", "-jar", str(VNU_JAR), "--format", "json", "--errors-only", *sorted(
-        str(folder / name) for name in os.listdir(folder)
-    )]
+    command = [
+        "java",
+        "-jar",
+        str(VNU_JAR),
+        "--format",
+        "json",
+        "--errors-only",
+        *sorted(str(folder / name) for name in os.listdir(folder)),
+    ]
     done = subprocess.run(command, capture_output=True, text=True)
     try:
         messages = json.loads(done.stderr or done.stdout or '{"messages": []}')["messages"]
@@ -338,8 +313,11 @@ def run_vnu(pages: list[Page], clients: dict, reports: Path, results: Results) -
         errors = [m for m in found if m.get("type") in ("error", "non-document-error")]
         total += len(errors)
         name, language = files.get(uri, (uri, "?"))
-        detail = "no error" if not errors else f"{len(errors)} error(s): " + "; ".join(
-            f"line {m.get('lastLine', '?')}: {m.get('message', '')}" for m in errors[:3]
+        detail = (
+            "no error"
+            if not errors
+            else f"{len(errors)} error(s): "
+            + "; ".join(f"line {m.get('lastLine', '?')}: {m.get('message', '')}" for m in errors[:3])
         )
         results.add("vnu", f"{name} ({language})", not errors, detail)
     results.counts["vnu errors"] = total
@@ -378,7 +356,7 @@ def run_browser(pages: list[Page], clients: dict, base_url: str, reports: Path, 
         try:
             contexts = {}
             for account in dict.fromkeys(page.account for page in pages):
-                cookies = clients[(account, "fr")].playwright_cookies() if account else []
+                cookies = playwright_cookies(clients[(account, "fr")]) if account else []
                 contexts[account] = _contexts(browser, base_url, cookies)
             for page_spec in pages:
                 mine = contexts[page_spec.account]
@@ -405,8 +383,12 @@ def run_browser(pages: list[Page], clients: dict, base_url: str, reports: Path, 
                         )
                         if mode == "phone":
                             width = page.evaluate("document.documentElement.scrollWidth")
-                            results.add("phone", page_spec.name, width <= PHONE["width"],
-                                        f"page {width}px wide on a {PHONE['width']}px screen")
+                            results.add(
+                                "phone",
+                                page_spec.name,
+                                width <= PHONE["width"],
+                                f"page {width}px wide on a {PHONE['width']}px screen",
+                            )
                         if mode in ("desktop", "phone", "dark"):
                             page.screenshot(path=str(shots / f"{page_spec.name}-{mode}.png"))
                     finally:
@@ -425,8 +407,12 @@ def _contexts(browser, base_url: str, cookies: list[dict]) -> dict:
     contexts = {
         "console": browser.new_context(base_url=base_url, locale="fr-FR", viewport=DESKTOP),
         "no-javascript": browser.new_context(
-            base_url=base_url, locale="fr-FR", java_script_enabled=False, viewport=PHONE,
-            is_mobile=True, has_touch=True,
+            base_url=base_url,
+            locale="fr-FR",
+            java_script_enabled=False,
+            viewport=PHONE,
+            is_mobile=True,
+            has_touch=True,
         ),
     }
     for mode, options in AXE_MODES.items():
@@ -482,9 +468,15 @@ def _console_check(context, page_spec: Page, results: Results) -> None:
     page.on("console", on_console)
     page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
     page.on("requestfailed", lambda request: problems.append(f"failed: {request.url} {request.failure}"))
-    page.on("response", lambda response: problems.append(f"{response.status}: {response.url}")
-            if response.status >= 400 and not (
-                response.request.is_navigation_request() and response.status == page_spec.status) else None)
+    page.on(
+        "response",
+        lambda response: (
+            problems.append(f"{response.status}: {response.url}")
+            if response.status >= 400
+            and not (response.request.is_navigation_request() and response.status == page_spec.status)
+            else None
+        ),
+    )
     try:
         response = page.goto(page_spec.path, wait_until="load")
         if response is None or response.status != page_spec.status:
@@ -523,9 +515,13 @@ def _no_javascript_check(context, page_spec: Page, shots: Path, results: Results
 def run_lighthouse(url: str, name: str, preset: str, reports: Path, results: Results) -> None:
     output = reports / f"lighthouse-{name}-{preset}"
     command = [
-        str(LIGHTHOUSE), url,
-        "--output=json", "--output=html", f"--output-path={output}",
-        "--quiet", "--no-enable-error-reporting",
+        str(LIGHTHOUSE),
+        url,
+        "--output=json",
+        "--output=html",
+        f"--output-path={output}",
+        "--quiet",
+        "--no-enable-error-reporting",
         "--only-categories=performance,accessibility,best-practices,seo",
         "--chrome-flags=" + " ".join(_quoted(flag) for flag in LIGHTHOUSE_CHROME_FLAGS),
         '--extra-headers={"Accept-Language": "fr-FR,fr;q=0.9"}',
@@ -546,8 +542,9 @@ def run_lighthouse(url: str, name: str, preset: str, reports: Path, results: Res
         score = round(raw * 100) if raw is not None else 0
         scores[category] = score
         below = _failed_audits(report, category) if score < 100 else ""
-        results.add("lighthouse", f"{name} {preset}: {category}", score >= minimum,
-                    f"{score} (minimum {minimum}){below}")
+        results.add(
+            "lighthouse", f"{name} {preset}: {category}", score >= minimum, f"{score} (minimum {minimum}){below}"
+        )
     results.scores[f"{name} ({preset})"] = scores
     results.metrics[f"{name} ({preset})"] = {
         label: report["audits"][audit].get("displayValue", "?") for label, audit in LIGHTHOUSE_METRICS.items()
@@ -641,14 +638,21 @@ def summary(results: Results, reports: Path, seconds: float, pages: list[Page]) 
     text = "\n".join(lines)
     print(text)
     (reports / "summary.txt").write_text(text + "\n", encoding="utf-8")
-    (reports / "summary.json").write_text(json.dumps({
-        "passed": not results.failed,
-        "scores": results.scores,
-        "metrics": results.metrics,
-        "counts": results.counts,
-        "pages": {page.name: page.path for page in pages},
-        "checks": [check.__dict__ for check in results.checks],
-    }, indent=2, ensure_ascii=False), encoding="utf-8")
+    (reports / "summary.json").write_text(
+        json.dumps(
+            {
+                "passed": not results.failed,
+                "scores": results.scores,
+                "metrics": results.metrics,
+                "counts": results.counts,
+                "pages": {page.name: page.path for page in pages},
+                "checks": [check.__dict__ for check in results.checks],
+            },
+            indent=2,
+            ensure_ascii=False,
+        ),
+        encoding="utf-8",
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -663,48 +667,52 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     reports = options.reports.resolve()
     results = Results()
-    server = None
+    process = None
     instance = Path(tempfile.mkdtemp(prefix="entraide-audit-"))
     pages: list[Page] = []
     try:
         check_tools()
         clear_reports(reports)
-        env = clean_environment(instance)
+        use_only(instance)
         print(f"Seeding the demo community into {instance} …", flush=True)
-        flask(env, "db", "upgrade")
-        flask(env, "seed-demo")
-        flask(env, "search", "ensure")
-        server, base_url = start_server(env, reports / "server.log")
-        print(f"Serving on {base_url}", flush=True)
+        server, process = serve_demo(instance, reports / "server.log")
+        print(f"Serving on {server.url}", flush=True)
 
-        sys.path.insert(0, str(ROOT))
-        from app.demo.seed import DEMO_PASSWORD
-
-        visitor = Client(base_url)
-        pages, thread_author = pick_pages(visitor)
-        clients: dict[tuple[str | None, str], Client] = {}
-        for language in ("fr", "en"):
-            clients[(None, language)] = Client(base_url, language)
-            for account, username in (("member", thread_author), ("moderator", DEMO_MODERATOR), ("admin", DEMO_ADMIN)):
-                client = Client(base_url, language)
-                client.log_in(username, DEMO_PASSWORD)
-                clients[(account, language)] = client
-        print(f"Member pages as {thread_author} (the thread's author), staff pages as {DEMO_MODERATOR} and {DEMO_ADMIN}")
+        clients: dict[tuple[str | None, str], live.Browser] = {
+            (None, language): live.Browser(server.url, headers={"Accept-Language": language}) for language in LANGUAGES
+        }
+        pages, thread_author = pick_pages(clients[(None, "fr")])
+        accounts = {"member": thread_author, "moderator": MODERATOR_USERNAME, "admin": ADMIN_USERNAME}
+        for language in LANGUAGES:
+            for account, username in accounts.items():
+                clients[(account, language)] = logged_in(server.url, username, language)
+        print(
+            f"Member pages as {thread_author} (the thread's author), "
+            f"staff pages as {MODERATOR_USERNAME} and {ADMIN_USERNAME}"
+        )
 
         print("\nNu Html Checker", flush=True)
         run_vnu(pages, clients, reports, results)
         print("\nChromium: console, axe-core, phone width, no JavaScript", flush=True)
-        run_browser(pages, clients, base_url, reports, results)
+        run_browser(pages, clients, server.url, reports, results)
         if not options.skip_lighthouse:
             print("\nLighthouse", flush=True)
             thread = next(page for page in pages if page.name == "thread")
             for preset in ("mobile", "desktop"):
-                run_lighthouse(base_url + thread.path, "thread", preset, reports, results)
-    except AuditError as error:
+                run_lighthouse(server.url + thread.path, "thread", preset, reports, results)
+    except subprocess.CalledProcessError as error:
+        print(
+            f"\nThe audit could not run: `{' '.join(error.cmd[2:])}` failed:\n{error.stdout[-2000:]}"
+            f"{error.stderr[-2000:]}",
+            file=sys.stderr,
+        )
+        return 2
+    except (AuditError, live.ServerDidNotStart) as error:
         print(f"\nThe audit could not run: {error}", file=sys.stderr)
         return 2
     finally:
-        stop_server(server)
+        if process is not None:
+            live.stop(process)
         if options.keep_instance:
             print(f"Instance kept in {instance}")
         else:

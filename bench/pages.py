@@ -5,6 +5,7 @@
 Builds a throw-away SQLite database under a temporary instance folder with bulk inserts, then
 times each page through the WSGI application (no network), printing medians and 95th percentiles.
 """
+
 import argparse
 import os
 import statistics
@@ -12,7 +13,6 @@ import sys
 import tempfile
 import time
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import sqlalchemy as sa
 
@@ -26,31 +26,59 @@ def build(threads: int, replies: int, long_thread_replies: int) -> None:
 
     db.create_all()
     start = datetime(2024, 1, 1)
-    db.session.execute(sa.insert(User), [
-        {"id": n, "username": f"membre{n}", "username_key": f"membre{n}", "email": f"m{n}@example.org",
-         "password_hash": "x", "role": "member"} for n in range(1, 201)
-    ])
-    db.session.execute(sa.insert(Category), [
-        {"id": 1, "name": "Grande catégorie", "slug": "grande", "thread_count": threads},
-        {"id": 2, "name": "Petite catégorie", "slug": "petite", "thread_count": 1},
-    ])
+    db.session.execute(
+        sa.insert(User),
+        [
+            {
+                "id": n,
+                "username": f"membre{n}",
+                "username_key": f"membre{n}",
+                "email": f"m{n}@example.org",
+                "password_hash": "x",
+                "role": "member",
+            }
+            for n in range(1, 201)
+        ],
+    )
+    db.session.execute(
+        sa.insert(Category),
+        [
+            {"id": 1, "name": "Grande catégorie", "slug": "grande", "thread_count": threads},
+            {"id": 2, "name": "Petite catégorie", "slug": "petite", "thread_count": 1},
+        ],
+    )
     post_id = 0
     for first in range(1, threads + 1, 1000):
         thread_rows, post_rows = [], []
         for thread_id in range(first, min(first + 1000, threads + 1)):
             count = long_thread_replies if thread_id == 1 else replies
             when = start + timedelta(minutes=thread_id)
-            thread_rows.append({
-                "id": thread_id, "category_id": 1 if thread_id > 1 else 2, "author_id": 1 + thread_id % 200,
-                "title": f"Sujet numéro {thread_id}", "slug": f"sujet-numero-{thread_id}", "created_at": when,
-                "last_activity_at": when, "post_total": count + 1, "reply_count": count,
-            })
+            thread_rows.append(
+                {
+                    "id": thread_id,
+                    "category_id": 1 if thread_id > 1 else 2,
+                    "author_id": 1 + thread_id % 200,
+                    "title": f"Sujet numéro {thread_id}",
+                    "slug": f"sujet-numero-{thread_id}",
+                    "created_at": when,
+                    "last_activity_at": when,
+                    "post_total": count + 1,
+                    "reply_count": count,
+                }
+            )
             for position in range(1, count + 2):
                 post_id += 1
-                post_rows.append({
-                    "id": post_id, "thread_id": thread_id, "author_id": 1 + (thread_id + position) % 200,
-                    "position": position, "body_source": BODY, "body_html": HTML, "created_at": when,
-                })
+                post_rows.append(
+                    {
+                        "id": post_id,
+                        "thread_id": thread_id,
+                        "author_id": 1 + (thread_id + position) % 200,
+                        "position": position,
+                        "body_source": BODY,
+                        "body_html": HTML,
+                        "created_at": when,
+                    }
+                )
         db.session.execute(sa.insert(Thread), thread_rows)
         db.session.execute(sa.insert(Post), post_rows)
     db.session.commit()

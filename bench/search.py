@@ -6,6 +6,7 @@ For each size: a throw-away SQLite database under a temporary instance folder, f
 synthetic forum of `flask seed-bench`, indexed by `flask search reindex`'s rebuild, then 200
 queries (common and rare words, phrases, several words, filters) each timed once after a warm-up
 pass. Prints a Markdown table."""
+
 import argparse
 import os
 import random
@@ -14,7 +15,6 @@ import statistics
 import sys
 import tempfile
 import time
-from pathlib import Path
 
 
 def queries(words: list[str], phrases: list[str], count: int = 200) -> list[tuple[str, str]]:
@@ -24,8 +24,13 @@ def queries(words: list[str], phrases: list[str], count: int = 200) -> list[tupl
         ("rare word", lambda: rng.choice(words[600:3000] or words)),
         ("two words", lambda: f"{rng.choice(words[:200])} {rng.choice(words[:800])}"),
         ("phrase", lambda: f'"{rng.choice(phrases)}"'),
-        ("word + filter", lambda: f"{rng.choice(words[:300])} " + rng.choice(
-            ["category:depannage", "solved:yes", "is:solution", "after:2024-06-01", "author:membre42"])),
+        (
+            "word + filter",
+            lambda: (
+                f"{rng.choice(words[:300])} "
+                + rng.choice(["category:depannage", "solved:yes", "is:solution", "after:2024-06-01", "author:membre42"])
+            ),
+        ),
     ]
     return [(name, make()) for name, make in kinds for _ in range(count // len(kinds))]
 
@@ -49,13 +54,17 @@ def run(posts: int) -> dict:
             db.create_all()
             synthetic.seed(posts)
             db.session.commit()
-            sample = db.session.execute(db.text("SELECT body_source FROM posts WHERE id % 997 = 0 LIMIT 300")).scalars().all()
+            sample = (
+                db.session.execute(db.text("SELECT body_source FROM posts WHERE id % 997 = 0 LIMIT 300"))
+                .scalars()
+                .all()
+            )
             began = time.perf_counter()
             indexed = maintenance.rebuild()
             seconds = time.perf_counter() - began
             size = index.size_in_bytes()
         words = synthetic.vocabulary()
-        phrases = [" ".join(text.split()[i:i + 2]) for text in sample for i in (3, 10)]
+        phrases = [" ".join(text.split()[i : i + 2]) for text in sample for i in (3, 10)]
         timings: dict[str, list[float]] = {}
         with app.test_request_context():
             chosen = queries(words, phrases)
@@ -66,9 +75,15 @@ def run(posts: int) -> dict:
                 services.search(text)
                 timings.setdefault(kind, []).append((time.perf_counter() - began) * 1000)
         every = [value for values in timings.values() for value in values]
-        return {"posts": indexed, "rate": indexed / seconds, "seconds": seconds, "size": size,
-                "p50": statistics.median(every), "p95": percentile(every, 0.95),
-                "kinds": {kind: (statistics.median(v), percentile(v, 0.95)) for kind, v in timings.items()}}
+        return {
+            "posts": indexed,
+            "rate": indexed / seconds,
+            "seconds": seconds,
+            "size": size,
+            "p50": statistics.median(every),
+            "p95": percentile(every, 0.95),
+            "kinds": {kind: (statistics.median(v), percentile(v, 0.95)) for kind, v in timings.items()},
+        }
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -83,8 +98,10 @@ def main() -> None:
         print(rows[-1], file=sys.stderr, flush=True)
     print("| posts | reindex | posts/s | index size | p50 ms | p95 ms |\n| --- | --- | --- | --- | --- | --- |")
     for row in rows:
-        print(f"| {row['posts']:,} | {row['seconds']:.0f} s | {row['rate']:,.0f} | {row['size'] / 2**20:,.0f} MiB "
-              f"| {row['p50']:.0f} | {row['p95']:.0f} |")
+        print(
+            f"| {row['posts']:,} | {row['seconds']:.0f} s | {row['rate']:,.0f} | {row['size'] / 2**20:,.0f} MiB "
+            f"| {row['p50']:.0f} | {row['p95']:.0f} |"
+        )
     print("\n| posts | kind of query | p50 ms | p95 ms |\n| --- | --- | --- | --- |")
     for row in rows:
         for kind, (p50, p95) in row["kinds"].items():

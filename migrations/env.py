@@ -1,4 +1,5 @@
 """Alembic's entry point, run by `flask db ...` with the application's engine and metadata."""
+
 import logging
 from logging.config import fileConfig
 

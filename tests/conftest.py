@@ -2,6 +2,7 @@
 
 Set ENTRAIDE_TEST_POSTGRES to a PostgreSQL maintenance URL (`make test-pg`) to run the suite on a
 database created for the run and dropped after it; the default is a fresh SQLite file per test."""
+
 import contextvars
 import os
 import uuid
@@ -17,7 +18,8 @@ from app.clock import utcnow
 from app.extensions import db
 from app.forum import services as forum
 from app.forum.models import Category
-from tests.helpers import Auth, make_user
+from app.reputation import services as reputation
+from tests.helpers import Auth, make_user, write_reply
 
 
 @pytest.fixture(scope="session")
@@ -69,9 +71,14 @@ def instance_path(tmp_path, monkeypatch):
 @pytest.fixture
 def app_config(postgres_url):
     """The settings every test application starts from; a test may change them before `app` is built."""
-    config = {"TESTING": True, "RATELIMIT_ENABLED": False, "WTF_CSRF_ENABLED": False, "SECRET_KEY": "test",
-              # Visits are written when a test asks for it (0: after every response), never in the middle.
-              "VISITS_WRITE_INTERVAL": 3600}
+    config = {
+        "TESTING": True,
+        "RATELIMIT_ENABLED": False,
+        "WTF_CSRF_ENABLED": False,
+        "SECRET_KEY": "test",
+        # Visits are written when a test asks for it (0: after every response), never in the middle.
+        "VISITS_WRITE_INTERVAL": 3600,
+    }
     if postgres_url:
         config["SQLALCHEMY_DATABASE_URI"] = postgres_url
     return config
@@ -147,9 +154,7 @@ def admin(app):
 
 @pytest.fixture
 def suspended_member(app):
-    return make_user(
-        "Suspendu", suspended_until=utcnow() + timedelta(days=3), suspension_reason="Insultes répétées"
-    )
+    return make_user("Suspendu", suspended_until=utcnow() + timedelta(days=3), suspension_reason="Insultes répétées")
 
 
 @pytest.fixture
@@ -180,3 +185,23 @@ def live_server(tmp_path):
     server, process = live.start(tmp_path / "live-instance", RATELIMIT_ENABLED="false")
     yield server
     live.stop(process)
+
+
+@pytest.fixture
+def answered(thread, member, other_member):
+    """The fixture thread with two replies, the first one marked helpful by the asker."""
+    first = write_reply(other_member, thread, "Débranchez-la **dix secondes**, puis rebranchez.")
+    second = write_reply(make_user("Chloe"), thread, "Changez le câble d'alimentation.")
+    reputation.toggle_helpful(member, first)
+    db.session.commit()
+    return first, second
+
+
+@pytest.fixture
+def long_thread(app, thread, other_member):
+    """The fixture thread on three pages of two posts: the question and five replies."""
+    app.config["POSTS_PER_PAGE"] = 2
+    for number in range(5):
+        forum.reply(other_member, thread, f"Réponse numéro {number}")
+    db.session.commit()
+    return thread

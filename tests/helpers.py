@@ -1,6 +1,11 @@
 """What tests share beyond fixtures: accounts made without the slow password hash, a login
-shortcut, and a counter of the SQL statements a page issues."""
+shortcut, a counter of the SQL statements a page issues, threads and replies written in one call,
+and a reader of what a page's <head> tells search engines."""
+
+import json
+import re
 from contextlib import contextmanager
+from html.parser import HTMLParser
 
 import sqlalchemy as sa
 from werkzeug.security import generate_password_hash
@@ -8,6 +13,8 @@ from werkzeug.security import generate_password_hash
 from app.accounts.models import MEMBER, User
 from app.accounts.usernames import lookalike_key
 from app.extensions import db
+from app.forum import services as forum
+from app.forum.models import Category, Post, Thread
 
 PASSWORD = "correct horse battery"
 # Hashing is slow on purpose; the fixtures' accounts share one hash.
@@ -67,3 +74,95 @@ def statements_for(client, url: str) -> int:
     with counting_statements() as statements:
         assert client.get(url).status_code == 200
     return len(statements)
+
+
+# The address the test client's pages give themselves in absolute links.
+SITE = "http://localhost"
+# Dates as sitemaps, Atom feeds and JSON-LD must write them (RFC 3339).
+W3C_DATETIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(Z|[+-]\d\d:\d\d)$")
+
+
+def url_of(thread: Thread, page: int | None = None) -> str:
+    return f"/t/{thread.id}/{thread.slug}" + (f"?page={page}" if page else "")
+
+
+def new_thread(author: User, category: Category, title: str, body: str = "Une question.") -> Thread:
+    thread = forum.start_thread(author, category, title, body)
+    db.session.commit()
+    return thread
+
+
+def opening_of(thread: Thread) -> Post:
+    return db.session.scalar(db.select(Post).where(Post.thread_id == thread.id, Post.position == 1))
+
+
+def write_reply(author: User, thread: Thread, body: str) -> Post:
+    post = forum.reply(author, thread, body)
+    db.session.commit()
+    return post
+
+
+class Head(HTMLParser):
+    """What a page's <head> says: title, meta tags, links, JSON-LD, and the <html lang>."""
+
+    def __init__(self, page: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.lang = None
+        self.title = ""
+        self.meta: dict[str, list[str]] = {}
+        self.links: list[dict[str, str]] = []
+        self.json_ld: list[dict] = []
+        self._in_title = self._in_json_ld = self._in_head = False
+        self._data: list[str] = []
+        self.feed(page)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = {name: value or "" for name, value in attrs}
+        if tag == "html":
+            self.lang = attrs.get("lang")
+        elif tag == "head":
+            self._in_head = True
+        elif not self._in_head:
+            return
+        elif tag == "title":
+            self._in_title = True
+        elif tag == "meta" and ("name" in attrs or "property" in attrs):
+            self.meta.setdefault(attrs.get("name") or attrs["property"], []).append(attrs.get("content", ""))
+        elif tag == "link":
+            self.links.append(attrs)
+        elif tag == "script" and attrs.get("type") == "application/ld+json":
+            self._in_json_ld, self._data = True, []
+
+    def handle_endtag(self, tag):
+        if tag == "head":
+            self._in_head = False
+        elif tag == "title":
+            self._in_title = False
+        elif tag == "script" and self._in_json_ld:
+            self._in_json_ld = False
+            self.json_ld.append(json.loads("".join(self._data)))
+
+    def handle_data(self, data):
+        if self._in_title:
+            self.title += data
+        elif self._in_json_ld:
+            self._data.append(data)
+
+    def one(self, name: str) -> str:
+        values = self.meta.get(name, [])
+        assert len(values) == 1, f"{name}: {values}"
+        return values[0]
+
+    def hrefs(self, rel: str) -> list[str]:
+        return [link["href"] for link in self.links if link.get("rel") == rel]
+
+    def structured(self, kind: str) -> dict:
+        found = [item for item in self.json_ld if item["@type"] == kind]
+        assert len(found) == 1, [item["@type"] for item in self.json_ld]
+        return found[0]
+
+
+def head_of(client, url: str, status: int = 200) -> Head:
+    response = client.get(url)
+    assert response.status_code == status, url
+    return Head(response.get_data(as_text=True))

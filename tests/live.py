@@ -1,4 +1,5 @@
 """A real server for the tests that need one: gunicorn workers over a database of their own."""
+
 import http.cookiejar
 import os
 import re
@@ -25,7 +26,11 @@ class LiveServer:
         """Run `flask --app wsgi ARGS` against the server's instance folder."""
         return subprocess.run(
             [sys.executable, "-m", "flask", "--app", "wsgi", *args],
-            env=self.env, cwd=PROJECT_ROOT, capture_output=True, text=True, check=True,
+            env=self.env,
+            cwd=PROJECT_ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
         )
 
 
@@ -35,17 +40,43 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start(instance: Path, workers: int = 2, **settings: str):
-    """Migrate a fresh instance folder and serve it; returns the server and its process."""
+class ServerDidNotStart(RuntimeError):
+    """gunicorn exited, or was not listening after 20 seconds."""
+
+
+def prepare(instance: Path, **settings: str) -> LiveServer:
+    """Migrate a fresh instance folder, for commands to fill before it is served."""
     env = {**os.environ, "ENTRAIDE_INSTANCE_PATH": str(instance)}
     env.update({f"ENTRAIDE_{key}": value for key, value in settings.items()})
     server = LiveServer(url="", instance=instance, env=env)
     server.flask("db", "upgrade")
+    return server
+
+
+def serve(server: LiveServer, workers: int = 2, log: Path | None = None) -> subprocess.Popen:
+    """Serve a prepared instance with gunicorn on a free port, and set the server's URL.
+
+    Without a log file only gunicorn's errors are kept, to explain a failed start; with one, its
+    access log and errors go there."""
     port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind", f"127.0.0.1:{port}", "wsgi:app"],
-        env=env, cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )
+    command = [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind", f"127.0.0.1:{port}"]
+    if log is None:
+        process = subprocess.Popen(
+            [*command, "wsgi:app"],
+            env=server.env,
+            cwd=PROJECT_ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+    else:
+        with log.open("wb") as output:
+            process = subprocess.Popen(
+                [*command, "--access-logfile", "-", "wsgi:app"],
+                env=server.env,
+                cwd=PROJECT_ROOT,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+            )
     deadline = time.monotonic() + 20
     while True:
         try:
@@ -54,10 +85,17 @@ def start(instance: Path, workers: int = 2, **settings: str):
         except OSError:
             if process.poll() is not None or time.monotonic() > deadline:
                 process.kill()
-                raise RuntimeError(f"the server did not start: {process.stderr.read().decode()[-2000:]}")
+                errors = log.read_text(errors="replace") if log else process.stderr.read().decode()
+                raise ServerDidNotStart(f"the server did not start: {errors[-2000:]}") from None
             time.sleep(0.1)
     server.url = f"http://127.0.0.1:{port}"
-    return server, process
+    return process
+
+
+def start(instance: Path, workers: int = 2, **settings: str):
+    """Migrate a fresh instance folder and serve it; returns the server and its process."""
+    server = prepare(instance, **settings)
+    return server, serve(server, workers)
 
 
 def stop(process: subprocess.Popen) -> None:
@@ -71,15 +109,16 @@ def stop(process: subprocess.Popen) -> None:
 class Browser:
     """A client with its own cookies, speaking to a live server the way a browser's forms do."""
 
-    def __init__(self, base_url: str):
+    def __init__(self, base_url: str, headers: dict[str, str] | None = None):
         self.base_url = base_url
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), _NoRedirect()
-        )
+        self.headers = headers or {}  # sent with every request, as a browser sends its Accept-Language
+        self.cookies = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.cookies), _NoRedirect())
 
     def request(self, method: str, path: str, data: dict | None = None, headers: dict | None = None):
         body = urllib.parse.urlencode(data).encode() if data is not None else None
-        request = urllib.request.Request(self.base_url + path, data=body, method=method, headers=headers or {})
+        headers = {**self.headers, **(headers or {})}
+        request = urllib.request.Request(self.base_url + path, data=body, method=method, headers=headers)
         try:
             with self.opener.open(request, timeout=30) as response:
                 return response.status, response.read().decode()

@@ -203,9 +203,39 @@ def test_unknown_profile_is_404(client):
     assert client.get("/u/personne").status_code == 404
 
 
+@pytest.mark.parametrize(
+    "reader, reads",
+    [
+        (None, False),
+        ("suspended_member", True),
+        ("member", False),
+        ("moderator", True),
+        ("admin", True),
+    ],
+)
+def test_profile_shows_why_a_member_is_suspended_to_them_and_to_staff_only(
+    request, client, auth, suspended_member, reader, reads
+):
+    if reader:
+        auth.login(request.getfixturevalue(reader))
+    page = client.get("/u/Suspendu").get_data(as_text=True)
+    assert 'class="notice"' in page
+    assert ("Insultes répétées" in page) is reads
+
+
 def test_users_create_command_makes_staff_accounts(runner):
     result = runner.invoke(
-        args=["users", "create", "Modératrice", "--email", "modo@example.org", "--password", "secret-modo", "--role", "moderator"]
+        args=[
+            "users",
+            "create",
+            "Modératrice",
+            "--email",
+            "modo@example.org",
+            "--password",
+            "secret-modo",
+            "--role",
+            "moderator",
+        ]
     )
     assert result.exit_code == 0, result.output
     assert user_named("Modératrice").role == "moderator"

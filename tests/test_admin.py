@@ -53,7 +53,12 @@ def add_category(slug: str, position: int, name: str | None = None) -> Category:
 
 
 def category_fields(**changes) -> dict:
-    return {"name": "Installation", "slug": "installation", "description": "Mettre en service.", "reason": REASON} | changes
+    return {
+        "name": "Installation",
+        "slug": "installation",
+        "description": "Mettre en service.",
+        "reason": REASON,
+    } | changes
 
 
 @pytest.fixture
@@ -83,7 +88,9 @@ ROUTES = [
     "who, status",
     [("visitor", 302), ("member", 403), ("moderator", 403), ("admin", None)],
 )
-def test_only_admins_may_use_the_admin_area(request, client, auth, category, other_member, who, status, method, url, data):
+def test_only_admins_may_use_the_admin_area(
+    request, client, auth, category, other_member, who, status, method, url, data
+):
     add_category("second", 2)
     if who != "visitor":
         auth.login(request.getfixturevalue(who))
@@ -137,7 +144,10 @@ def test_admin_creates_a_category_at_the_end_with_a_log_line(client, logged_admi
     assert (created.thread_count, created.post_count) == (0, 0)
     [line] = log_lines()
     assert (line.actor_id, line.action, line.reason, line.category_id) == (
-        logged_admin.id, log.CREATE_CATEGORY, REASON, created.id
+        logged_admin.id,
+        log.CREATE_CATEGORY,
+        REASON,
+        created.id,
     )
     assert client.get("/c/installation").status_code == 200
 
@@ -210,7 +220,10 @@ def test_admin_edits_a_category_with_a_log_line(client, logged_admin, thread):
     assert (category.thread_count, category.position) == (1, 1)
     [line] = log_lines()
     assert (line.actor_id, line.action, line.reason, line.category_id) == (
-        logged_admin.id, log.EDIT_CATEGORY, REASON, category_id
+        logged_admin.id,
+        log.EDIT_CATEGORY,
+        REASON,
+        category_id,
     )
     assert client.get("/c/pannes").status_code == 200
 
@@ -298,7 +311,10 @@ def test_admin_removes_an_empty_category_and_the_log_keeps_its_history(client, l
     edit, removal = log_lines()
     assert (edit.action, edit.reason, edit.category_id) == (log.EDIT_CATEGORY, REASON, None)
     assert (removal.actor_id, removal.action, removal.reason, removal.category_id) == (
-        logged_admin.id, log.DELETE_CATEGORY, "Doublon de Installation", None
+        logged_admin.id,
+        log.DELETE_CATEGORY,
+        "Doublon de Installation",
+        None,
     )
     assert client.get("/c/renommee").status_code == 404
 
@@ -390,7 +406,10 @@ def test_admin_grants_the_moderator_role_with_a_log_line(client, logged_admin, m
     assert reload(User, member.id).role == MODERATOR
     [line] = log_lines()
     assert (line.actor_id, line.action, line.reason, line.user_id) == (
-        logged_admin.id, log.GRANT_MODERATOR, REASON, member.id
+        logged_admin.id,
+        log.GRANT_MODERATOR,
+        REASON,
+        member.id,
     )
 
 
@@ -400,7 +419,10 @@ def test_admin_revokes_the_moderator_role_with_a_log_line(client, logged_admin, 
     assert reload(User, moderator.id).role == MEMBER
     [line] = log_lines()
     assert (line.actor_id, line.action, line.reason, line.user_id) == (
-        logged_admin.id, log.REVOKE_MODERATOR, "Départ de l'équipe", moderator.id
+        logged_admin.id,
+        log.REVOKE_MODERATOR,
+        "Départ de l'équipe",
+        moderator.id,
     )
 
 
@@ -486,8 +508,6 @@ def test_admin_pages_are_not_indexed_and_their_forms_carry_csrf_tokens(csrf_clie
         assert forms
         for form in forms:
             assert 'name="csrf_token"' in form
-
-
 
 
 @pytest.mark.parametrize(

@@ -1,11 +1,17 @@
 """The application as a whole: configuration, instance folder, headers, errors, CSRF and rate limits."""
+
 import stat
 
 import pytest
 import sqlalchemy as sa
 
 from app import create_app
+from app.admin.forms import CategoryForm
+from app.errors import DomainError, InvalidInput, NotFound, PermissionDenied
 from app.extensions import db
+from app.forms import commit_change, commit_form_change
+from app.forum.models import Category
+from app.web import render_domain_error
 from tests.helpers import PASSWORD
 
 
@@ -79,6 +85,72 @@ def test_error_pages_are_pages_and_json_clients_get_json(client):
     assert response.status_code == 404 and "<html" in response.get_data(as_text=True)
     response = client.get("/nulle-part", headers={"Accept": "application/json"})
     assert response.status_code == 404 and response.get_json()["error"]
+
+
+# Carrying out a change
+
+
+def add_category(slug: str) -> Category:
+    category = Category(name=slug.title(), slug=slug, position=2)
+    db.session.add(category)
+    db.session.flush()
+    return category
+
+
+def refused_after_adding(error: DomainError):
+    def change():
+        add_category("achats")
+        raise error
+
+    return change
+
+
+def category_slugs() -> list[str]:
+    return list(db.session.scalars(sa.select(Category.slug)))
+
+
+def test_a_change_is_committed_and_what_the_service_returned_handed_back(app):
+    category = commit_change(lambda: add_category("achats"))
+    db.session.rollback()
+    assert category.slug == "achats" and category_slugs() == ["achats"]
+
+
+@pytest.mark.parametrize("error", [InvalidInput("Non."), PermissionDenied("Non."), NotFound("Non.")])
+def test_a_refused_change_is_rolled_back_before_the_refusal_reaches_the_view(app, error):
+    with pytest.raises(type(error)):
+        commit_change(refused_after_adding(error))
+    assert not db.session.new and category_slugs() == []
+
+
+def test_a_value_committed_first_by_another_request_is_the_views_refusal(app, category):
+    with pytest.raises(sa.exc.IntegrityError):
+        commit_change(lambda: add_category("depannage"))
+    with pytest.raises(InvalidInput, match="taken meanwhile"):
+        commit_change(lambda: add_category("depannage"), race=lambda: InvalidInput("taken meanwhile"))
+    assert not db.session.new and category_slugs() == ["depannage"]
+
+
+def test_a_form_shows_an_input_refusal_beside_its_field(app):
+    with app.test_request_context(method="POST", data={"slug": "achats"}):
+        form = CategoryForm()
+        saved = commit_form_change(form, refused_after_adding(InvalidInput("Slug pris.", "slug")))
+        assert saved == (False, None) and form.slug.errors == ["Slug pris."]
+        assert not db.session.new and category_slugs() == []
+
+
+def test_a_form_leaves_other_refusals_to_the_error_page(app):
+    with app.test_request_context(method="POST"):
+        with pytest.raises(PermissionDenied):
+            commit_form_change(CategoryForm(), refused_after_adding(PermissionDenied("Non.")))
+        assert not db.session.new and category_slugs() == []
+
+
+def test_the_error_page_reads_the_database_without_a_refused_change(app):
+    with app.test_request_context():
+        add_category("achats")
+        response = render_domain_error(PermissionDenied("Non."))
+        assert response.status_code == 403 and "Non." in response.get_data(as_text=True)
+        assert not db.session.new and category_slugs() == []
 
 
 def test_wrong_method_is_405_with_allow_header(client):

@@ -1,4 +1,5 @@
 """A newcomer's first visit, in Debian's Chromium driven by Playwright against a real server."""
+
 import re
 from pathlib import Path
 

@@ -3,6 +3,7 @@
 A state machine drives random sequences of every action that changes indexed or counted data,
 through the site as members, a moderator and an administrator would. After every step, with no
 drain or reindex, the search index, the reputation ledger and every counter agree with a recount."""
+
 import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
@@ -19,13 +20,15 @@ from tests.helpers import Auth, make_user
 pytestmark = pytest.mark.slow
 
 MEMBERS = 5
-BODIES = st.sampled_from([
-    "Avez-vous essayé de **redémarrer** le thermostat ?",
-    "Même souci ici, l'électricité coupe la nuit.",
-    "Voir https://example.org/a et https://example.org/b puis https://example.org/c",
-    "Ünïcödé 🙂 et « guillemets »",
-    "> cité\n\n- une liste\n- de deux points",
-])
+BODIES = st.sampled_from(
+    [
+        "Avez-vous essayé de **redémarrer** le thermostat ?",
+        "Même souci ici, l'électricité coupe la nuit.",
+        "Voir https://example.org/a et https://example.org/b puis https://example.org/c",
+        "Ünïcödé 🙂 et « guillemets »",
+        "> cité\n\n- une liste\n- de deux points",
+    ]
+)
 TITLES = st.sampled_from(["Panne de chauffage", "Wi-Fi instable", "Électricité coupée", "Idée : mode vacances"])
 PICK = st.integers(min_value=0, max_value=10_000)
 
@@ -43,8 +46,10 @@ class Forum(RuleBasedStateMachine):
             "moderator": make_user("Modo", role=MODERATOR),
             "admin": make_user("Admin", role=ADMIN),
         }
-        self.categories = [Category(name="Dépannage", slug="depannage", position=1),
-                           Category(name="Idées", slug="idees", position=2)]
+        self.categories = [
+            Category(name="Dépannage", slug="depannage", position=1),
+            Category(name="Idées", slug="idees", position=2),
+        ]
         db.session.add_all(self.categories)
         db.session.commit()
         # A new index folder: hypothesis seeds `random`, from which Whoosh names its segments.
@@ -63,8 +68,11 @@ class Forum(RuleBasedStateMachine):
         return choices[pick % len(choices)]
 
     def shown_posts(self, replies_only: bool = False) -> list[Post]:
-        query = db.select(Post).join(Post.thread).where(
-            Post.deleted_at.is_(None), Post.hidden_at.is_(None), Thread.deleted_at.is_(None))
+        query = (
+            db.select(Post)
+            .join(Post.thread)
+            .where(Post.deleted_at.is_(None), Post.hidden_at.is_(None), Thread.deleted_at.is_(None))
+        )
         if replies_only:
             query = query.where(Post.position > 1)
         return db.session.scalars(query.order_by(Post.id)).all()
@@ -152,8 +160,13 @@ class Forum(RuleBasedStateMachine):
     def rename_category(self, where, slug):
         category = self.categories[where % 2]
         self.as_(self.people["admin"])
-        self.post(f"/admin/categories/{category.id}/edit", name=category.name, slug=slug, description="",
-                  reason="Nom plus clair")
+        self.post(
+            f"/admin/categories/{category.id}/edit",
+            name=category.name,
+            slug=slug,
+            description="",
+            reason="Nom plus clair",
+        )
 
     @rule(lift=st.booleans())
     def suspend_or_lift(self, lift):
@@ -186,6 +199,7 @@ def empty_database() -> None:
 def test_index_ledger_and_counters_follow_any_sequence_of_actions(client):
     run_state_machine_as_test(
         lambda: Forum(client),
-        settings=settings(max_examples=15, stateful_step_count=40, deadline=None,
-                          suppress_health_check=list(HealthCheck)),
+        settings=settings(
+            max_examples=15, stateful_step_count=40, deadline=None, suppress_health_check=list(HealthCheck)
+        ),
     )

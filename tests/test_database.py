@@ -1,5 +1,6 @@
 """Transactions under concurrent writers: pages that only read never fail on a busy database, and
 every transaction that writes (in a request, the CLI or after a response) waits for its turn."""
+
 import sqlite3
 import subprocess
 import sys
@@ -7,7 +8,6 @@ import threading
 import time
 
 import pytest
-import sqlalchemy as sa
 
 from app.extensions import db
 from tests.live import PROJECT_ROOT
@@ -61,8 +61,21 @@ def test_command_line_writers_side_by_side_all_succeed(tmp_path):
     subprocess.run([*flask, "db", "upgrade"], env=env, cwd=PROJECT_ROOT, check=True, capture_output=True)
     creations = [
         subprocess.Popen(
-            [*flask, "users", "create", f"membre{n}", "--email", f"membre{n}@example.org", "--password", "un mot de passe sûr"],
-            env=env, cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            [
+                *flask,
+                "users",
+                "create",
+                f"membre{n}",
+                "--email",
+                f"membre{n}@example.org",
+                "--password",
+                "un mot de passe sûr",
+            ],
+            env=env,
+            cwd=PROJECT_ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )
         for n in range(8)
     ]

@@ -3,6 +3,7 @@
 Seeding takes seconds, so on SQLite the command runs once for the module and each test gets a copy
 of that database (`seeded`); on PostgreSQL each test seeds its own. The plan the seed replays, and
 the data files its words are read from, are checked without any database."""
+
 import hashlib
 import re
 import shutil
@@ -21,7 +22,12 @@ from app.clock import utcnow
 from app.demo import content
 from app.demo.plan import HISTORY_DAYS, MAX_REPLIES, REPLY_TOTAL, THREAD_TOTAL, build_plan
 from app.demo.seed import (
-    ADMIN_USERNAME, DEMO_PASSWORD, DEMO_USERNAMES, MEMBER_USERNAMES, MODERATOR_USERNAME, STAFF_USERNAMES,
+    ADMIN_USERNAME,
+    DEMO_PASSWORD,
+    DEMO_USERNAMES,
+    MEMBER_USERNAMES,
+    MODERATOR_USERNAME,
+    STAFF_USERNAMES,
 )
 from app.demo.subjects import SUBJECTS, SUBJECTS_FOLDER
 from app.extensions import db
@@ -108,7 +114,9 @@ def test_seeded_counters_agree_with_the_rows(seeded):
     threads_in = sa.select(Thread.category_id, sa.func.count().label("n")).group_by(Thread.category_id).subquery()
     posts_in = (
         sa.select(Thread.category_id, sa.func.count().label("n"))
-        .join(Post, Post.thread_id == Thread.id).group_by(Thread.category_id).subquery()
+        .join(Post, Post.thread_id == Thread.id)
+        .group_by(Thread.category_id)
+        .subquery()
     )
     categories = db.session.execute(
         sa.select(Category.slug, Category.thread_count, threads_in.c.n, Category.post_count, posts_in.c.n)
@@ -120,22 +128,39 @@ def test_seeded_counters_agree_with_the_rows(seeded):
         assert (cached_threads, cached_posts) == (threads, posts), slug
 
     replies = (
-        sa.select(Post.thread_id, sa.func.count().label("n")).where(Post.position > 1).group_by(Post.thread_id).subquery()
+        sa.select(Post.thread_id, sa.func.count().label("n"))
+        .where(Post.position > 1)
+        .group_by(Post.thread_id)
+        .subquery()
     )
-    assert db.session.scalars(
-        sa.select(Thread.id).outerjoin(replies, replies.c.thread_id == Thread.id)
-        .where((Thread.reply_count != sa.func.coalesce(replies.c.n, 0)) | (Thread.post_total != Thread.reply_count + 1))
-    ).all() == []
+    assert (
+        db.session.scalars(
+            sa.select(Thread.id)
+            .outerjoin(replies, replies.c.thread_id == Thread.id)
+            .where(
+                (Thread.reply_count != sa.func.coalesce(replies.c.n, 0)) | (Thread.post_total != Thread.reply_count + 1)
+            )
+        ).all()
+        == []
+    )
 
     written = sa.select(Post.author_id, sa.func.count().label("n")).group_by(Post.author_id).subquery()
     ledger = (
         sa.select(ReputationEvent.user_id, sa.func.sum(ReputationEvent.delta).label("n"))
-        .group_by(ReputationEvent.user_id).subquery()
+        .group_by(ReputationEvent.user_id)
+        .subquery()
     )
     users = db.session.execute(
-        sa.select(User.username, User.role, User.post_count, sa.func.coalesce(written.c.n, 0),
-                  User.reputation, sa.func.coalesce(ledger.c.n, 0))
-        .outerjoin(written, written.c.author_id == User.id).outerjoin(ledger, ledger.c.user_id == User.id)
+        sa.select(
+            User.username,
+            User.role,
+            User.post_count,
+            sa.func.coalesce(written.c.n, 0),
+            User.reputation,
+            sa.func.coalesce(ledger.c.n, 0),
+        )
+        .outerjoin(written, written.c.author_id == User.id)
+        .outerjoin(ledger, ledger.c.user_id == User.id)
     ).all()
     for name, role, cached_posts, posts, reputation, earned in users:
         assert (cached_posts, reputation) == (posts, earned), name
@@ -145,13 +170,19 @@ def test_seeded_counters_agree_with_the_rows(seeded):
     assert max(reputation for *_, reputation, _ in users) >= 200  # some members have a rank to show
 
     marks = sa.select(HelpfulMark.post_id, sa.func.count().label("n")).group_by(HelpfulMark.post_id).subquery()
-    assert count(Post, Post.helpful_count != sa.func.coalesce(
-        sa.select(marks.c.n).where(marks.c.post_id == Post.id).scalar_subquery(), 0
-    )) == 0
+    assert (
+        count(
+            Post,
+            Post.helpful_count
+            != sa.func.coalesce(sa.select(marks.c.n).where(marks.c.post_id == Post.id).scalar_subquery(), 0),
+        )
+        == 0
+    )
     solution = sa.orm.aliased(Post)
-    for thread_author, solution_author, solution_thread, position in db.session.execute(
-        sa.select(Thread.author_id, solution.author_id, solution.thread_id, solution.position)
-        .join(solution, Thread.solution_post_id == solution.id)
+    for thread_author, solution_author, _solution_thread, position in db.session.execute(
+        sa.select(Thread.author_id, solution.author_id, solution.thread_id, solution.position).join(
+            solution, Thread.solution_post_id == solution.id
+        )
     ):
         assert position > 1 and solution_author != thread_author
     assert count(Badge) > 0
@@ -164,8 +195,9 @@ def test_seeded_counters_agree_with_the_rows(seeded):
 def test_seeded_timeline_is_chronological_in_the_past_and_replies_stay_in_their_thread(seeded):
     now = utcnow()
     posts = db.session.execute(
-        sa.select(Post.thread_id, Post.position, Post.created_at, Post.author_id)
-        .order_by(Post.thread_id, Post.position)
+        sa.select(Post.thread_id, Post.position, Post.created_at, Post.author_id).order_by(
+            Post.thread_id, Post.position
+        )
     ).all()
     by_thread: dict[int, list] = {}
     for thread_id, position, created_at, _ in posts:
@@ -178,7 +210,8 @@ def test_seeded_timeline_is_chronological_in_the_past_and_replies_stay_in_their_
         assert (thread.created_at, thread.last_activity_at) == (times[0], times[-1])
     for category in db.session.scalars(sa.select(Category)):
         latest = db.session.scalar(
-            sa.select(sa.func.max(Post.created_at)).join(Thread, Post.thread_id == Thread.id)
+            sa.select(sa.func.max(Post.created_at))
+            .join(Thread, Post.thread_id == Thread.id)
             .where(Thread.category_id == category.id)
         )
         assert category.last_activity_at == latest, category.slug
@@ -194,8 +227,9 @@ def test_seeded_timeline_is_chronological_in_the_past_and_replies_stay_in_their_
 
     parent = sa.orm.aliased(Post)
     answers = db.session.execute(
-        sa.select(Post.thread_id, Post.position, parent.thread_id, parent.position)
-        .join(parent, Post.reply_to_id == parent.id)
+        sa.select(Post.thread_id, Post.position, parent.thread_id, parent.position).join(
+            parent, Post.reply_to_id == parent.id
+        )
     ).all()
     assert len(answers) >= 200
     for thread_id, position, parent_thread_id, parent_position in answers:
@@ -204,7 +238,8 @@ def test_seeded_timeline_is_chronological_in_the_past_and_replies_stay_in_their_
     # Marks, the ledger and badges happened after the post they concern, by then-members, in the past.
     for marked_at, posted_at, joined_at in db.session.execute(
         sa.select(HelpfulMark.created_at, Post.created_at, User.created_at)
-        .join(Post, HelpfulMark.post_id == Post.id).join(User, HelpfulMark.user_id == User.id)
+        .join(Post, HelpfulMark.post_id == Post.id)
+        .join(User, HelpfulMark.user_id == User.id)
     ):
         assert joined_at < marked_at and posted_at < marked_at < now
     for event_at, posted_at in db.session.execute(
@@ -253,11 +288,13 @@ def test_seed_writes_exactly_the_plan_every_time(seeded):
     shift = threads[0].created_at - plan.threads[0].created_at
     assert shift % timedelta(days=1) == timedelta(0)
     parent = sa.orm.aliased(Post)
-    for thread, planned in zip(threads, plan.threads):
+    for thread, planned in zip(threads, plan.threads, strict=True):
         assert (thread.category.slug, thread.author.username) == (planned.category, planned.author)
         posts = db.session.execute(
             sa.select(Post.id, Post.author_id, Post.body_source, parent.position, Post.created_at)
-            .outerjoin(parent, Post.reply_to_id == parent.id).where(Post.thread_id == thread.id).order_by(Post.position)
+            .outerjoin(parent, Post.reply_to_id == parent.id)
+            .where(Post.thread_id == thread.id)
+            .order_by(Post.position)
         ).all()
         assert [(names[author], body, reply_to, at - shift) for _, author, body, reply_to, at in posts] == [
             (post.author, post.body, None if post.reply_to is None else post.reply_to + 1, post.at)
@@ -267,8 +304,9 @@ def test_seed_writes_exactly_the_plan_every_time(seeded):
         solution = None if planned.solution is None else ids[planned.solution]
         assert thread.solution_post_id == solution
         marks = db.session.execute(
-            sa.select(HelpfulMark.post_id, HelpfulMark.user_id, HelpfulMark.created_at)
-            .where(HelpfulMark.post_id.in_(ids))
+            sa.select(HelpfulMark.post_id, HelpfulMark.user_id, HelpfulMark.created_at).where(
+                HelpfulMark.post_id.in_(ids)
+            )
         ).all()
         assert sorted((ids.index(post_id), names[user], at - shift) for post_id, user, at in marks) == sorted(
             (mark.post, mark.member, mark.at) for mark in planned.marks
@@ -284,8 +322,11 @@ def test_plan_is_the_same_whatever_the_day_and_hour_of_the_run():
     assert titles_digest(thread.title for thread in first.threads) == TITLES_SHA256
     shift = first.start - other.start
     assert shift % timedelta(days=1) == timedelta(0)
+
     def timeline(plan, shift=timedelta(0)):
-        return [(t.title, t.solution, [(p.author, p.body, p.reply_to, p.at + shift) for p in t.posts]) for t in plan.threads]
+        return [
+            (t.title, t.solution, [(p.author, p.body, p.reply_to, p.at + shift) for p in t.posts]) for t in plan.threads
+        ]
 
     assert timeline(other, shift) == timeline(first)
 
@@ -317,8 +358,12 @@ def test_demo_content_follows_the_forum_rules():
     text = "\n".join(titles + bodies)
     assert "{" not in text and "}" not in text  # every slot filled
     features = {
-        "numbered steps": r"(?m)^1\. ", "bullets": r"(?m)^- ", "code": r"`[^`]+`", "quotes": r"(?m)^> ",
-        "bold": r"\*\*[^*]+\*\*", "links": r"https://",
+        "numbered steps": r"(?m)^1\. ",
+        "bullets": r"(?m)^- ",
+        "code": r"`[^`]+`",
+        "quotes": r"(?m)^> ",
+        "bold": r"\*\*[^*]+\*\*",
+        "links": r"https://",
     }
     for feature, pattern in features.items():
         assert sum(1 for body in bodies if re.search(pattern, body)) >= 20, feature
@@ -326,7 +371,16 @@ def test_demo_content_follows_the_forum_rules():
         links = re.findall(r"https?://\S+", re.sub(r"`[^`]*`", "", body))  # code spans are not links
         assert len(links) <= 2  # what a member with no reputation may post
         assert all(link.startswith("https://example.org/") for link in links)
-    searched = ("électricité", "réparer", "réparation", "thermostat", "Wi-Fi", "facture", "batterie", "C'est réglé, merci !")
+    searched = (
+        "électricité",
+        "réparer",
+        "réparation",
+        "thermostat",
+        "Wi-Fi",
+        "facture",
+        "batterie",
+        "C'est réglé, merci !",
+    )
     for word in searched:
         assert word in text, word
     assert len(set(bodies)) > len(bodies) * 0.6  # varied, not a handful of texts repeated
@@ -343,8 +397,12 @@ SUBJECT_SCHEMA = {
 }
 # The slots the generator fills besides SLOTS and `op`, by phrase bank.
 GENERATOR_SLOTS = {
-    "ALTERNATIVE_INTROS": {"helper"}, "RESOLVED": {"fixed", "helper", "quote"}, "THANKS_OTHER": {"helper"},
-    "LATE": {"helper"}, "AGREE": {"quote"}, "DISAGREE": {"quote"},
+    "ALTERNATIVE_INTROS": {"helper"},
+    "RESOLVED": {"fixed", "helper", "quote"},
+    "THANKS_OTHER": {"helper"},
+    "LATE": {"helper"},
+    "AGREE": {"quote"},
+    "DISAGREE": {"quote"},
 }
 NOT_PHRASES = {"DATA", "CATEGORIES", "MEMBERS", "SLOTS", "TECHNICAL_CATEGORIES"}
 PHRASE_BANKS = sorted(

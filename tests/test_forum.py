@@ -1,10 +1,14 @@
 import pytest
 import sqlalchemy as sa
+from flask_login import AnonymousUserMixin
 
+from app.accounts.models import User
+from app.clock import utcnow
+from app.errors import InvalidInput
 from app.extensions import db
 from app.forum import services
 from app.forum.models import Category, Post, PostRevision, Thread
-from app.accounts.models import User
+from app.moderation import services as moderation
 
 
 def reload(model, id_):
@@ -49,7 +53,9 @@ def test_thread_page_shows_posts_in_order_with_anchors_and_times(client, thread,
     first = services.reply(other_member, thread, "Avez-vous essayé de la **redémarrer** ?")
     db.session.commit()
     page = client.get(f"/t/{thread.id}/{thread.slug}").get_data(as_text=True)
-    opening_id = thread.id and db.session.scalar(sa.select(Post.id).where(Post.thread_id == thread.id, Post.position == 1))
+    opening_id = thread.id and db.session.scalar(
+        sa.select(Post.id).where(Post.thread_id == thread.id, Post.position == 1)
+    )
     assert page.index(f'id="p{opening_id}"') < page.index(f'id="p{first.id}"')
     assert "<strong>redémarrer</strong>" in page
     assert "<time datetime=" in page
@@ -70,7 +76,9 @@ def test_first_page_has_one_url(client, thread):
     assert client.get("/c/depannage?page=1").headers["Location"] == "/c/depannage"
 
 
-@pytest.mark.parametrize("url", ["/t/999", "/t/999/x", "/c/inconnue", "/p/999", "/p/999/edit", "/u/personne", "/nulle-part"])
+@pytest.mark.parametrize(
+    "url", ["/t/999", "/t/999/x", "/c/inconnue", "/p/999", "/p/999/edit", "/u/personne", "/nulle-part"]
+)
 def test_unknown_things_are_404(client, member, auth, url):
     auth.login(member)
     assert client.get(url).status_code == 404
@@ -301,6 +309,43 @@ def test_bad_edits_are_refused_and_the_post_is_unchanged(client, auth, member, t
     assert reload(Thread, thread.id).title == "Ma box redémarre sans cesse"
 
 
+THREE_LINKS = "Voir https://example.org/a, https://example.org/b et https://example.org/c."
+
+
+def test_an_edit_refused_for_its_links_leaves_nothing_in_the_session(member, thread):
+    opening = db.session.scalar(sa.select(Post).where(Post.thread_id == thread.id))
+    with pytest.raises(InvalidInput) as refusal:
+        services.edit_post(member, opening, THREE_LINKS)
+    assert refusal.value.field == "body"
+    assert not (db.session.new or db.session.dirty or db.session.deleted)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(PostRevision)) == 0
+
+
+@pytest.mark.parametrize(
+    "write",
+    [
+        lambda member, thread: services.start_thread(member, thread.category, "Des liens", THREE_LINKS),
+        lambda member, thread: services.reply(member, thread, THREE_LINKS),
+    ],
+    ids=["new thread", "reply"],
+)
+def test_a_post_refused_for_its_links_leaves_nothing_in_the_session(member, thread, write):
+    with pytest.raises(InvalidInput) as refusal:
+        write(member, thread)
+    assert refusal.value.field == "body"
+    assert not (db.session.new or db.session.dirty or db.session.deleted)
+
+
+def test_a_refused_edit_shows_the_form_again_and_keeps_no_revision(client, auth, member, thread):
+    opening = db.session.scalar(sa.select(Post).where(Post.thread_id == thread.id))
+    auth.login(member)
+    response = client.post(f"/p/{opening.id}/edit", data={"title": "Trois liens", "body": THREE_LINKS})
+    assert response.status_code == 400 and "at most 2 links" in response.get_data(as_text=True)
+    assert reload(Post, opening.id).body_source == "Depuis hier **elle clignote**."
+    assert reload(Thread, thread.id).title == "Ma box redémarre sans cesse"
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(PostRevision)) == 0
+
+
 def test_members_cannot_edit_others_posts(client, auth, other_member, thread):
     opening = db.session.scalar(sa.select(Post).where(Post.thread_id == thread.id))
     auth.login(other_member)
@@ -424,3 +469,79 @@ def test_post_permalink_redirects_to_its_place(client, thread):
 def test_home_lists_categories_that_have_no_thread_yet(client, category):
     page = client.get("/").get_data(as_text=True)
     assert "/c/depannage" in page and "Dépannage" in page
+
+
+# Who reads what moderation hid
+
+
+def viewer(request, name: str):
+    """A visitor, or the user of the fixture `name`."""
+    return AnonymousUserMixin() if name == "visitor" else request.getfixturevalue(name)
+
+
+def put_in_state(post: Post, state: str, moderator: User) -> None:
+    if state.startswith("hidden"):
+        post.hidden_at, post.hidden_reason = utcnow(), "Hors charte"
+        # A post hidden by enough flags has no moderator until one reviews it.
+        post.hidden_by_id = moderator.id if state.startswith("hidden_by_moderator") else None
+    if state.endswith("deleted"):
+        post.deleted_at = utcnow()
+
+
+EVERYONE = {"visitor", "member", "other_member", "moderator", "admin"}
+
+
+@pytest.mark.parametrize(
+    "state, readers",
+    [
+        ("visible", EVERYONE),
+        ("hidden_by_moderator", {"member", "moderator", "admin"}),
+        ("hidden_pending_review", {"member", "moderator", "admin"}),
+        ("deleted", set()),
+        ("hidden_by_moderator_then_deleted", set()),
+    ],
+)
+@pytest.mark.parametrize("reader", sorted(EVERYONE))
+def test_the_author_and_staff_read_a_hidden_posts_text_and_others_its_tombstone(
+    request, thread, moderator, state, readers, reader
+):
+    post = db.session.scalar(sa.select(Post).where(Post.thread_id == thread.id))  # written by `member`
+    put_in_state(post, state, moderator)
+    assert services.can_read_text(viewer(request, reader), post) is (reader in readers)
+
+
+@pytest.mark.parametrize(
+    "reader, reads",
+    [
+        ("visitor", False),
+        ("member", True),
+        ("other_member", False),
+        ("moderator", True),
+        ("admin", True),
+    ],
+)
+def test_only_the_member_concerned_and_staff_read_what_moderation_hid_about_them(request, member, reader, reads):
+    assert services.can_read_hidden(viewer(request, reader), member) is reads
+
+
+@pytest.mark.parametrize(
+    "reader, reads",
+    [
+        ("visitor", False),
+        ("member", False),
+        ("other_member", True),
+        ("moderator", True),
+        ("admin", True),
+    ],
+)
+def test_thread_page_shows_a_hidden_reply_to_its_author_and_staff(
+    request, client, auth, thread, other_member, moderator, reader, reads
+):
+    reply = services.reply(other_member, thread, "Une réponse **discutable**.")
+    moderation.hide_post(moderator, reply, "Propos hors charte")
+    db.session.commit()
+    if reader != "visitor":
+        auth.login(request.getfixturevalue(reader))
+    page = client.get(f"/t/{thread.id}/{thread.slug}").get_data(as_text=True)
+    assert "Propos hors charte" in page
+    assert ("discutable" in page) is reads

@@ -1,4 +1,5 @@
 """Pages issue a fixed number of SQL statements, whatever the number of rows they show."""
+
 from itertools import count
 
 import pytest
@@ -9,6 +10,8 @@ from app.forum.models import Category, Thread
 from tests.helpers import make_user, statements_for
 
 _names = count()
+
+
 def add_category(number: int) -> Category:
     category = Category(name=f"Catégorie {number}", slug=f"cat-{number}", position=number)
     db.session.add(category)

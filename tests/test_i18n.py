@@ -8,6 +8,7 @@ fail here with the messages concerned. To refresh the catalogue after changing s
     # then translate every new or fuzzy entry of app/translations/fr/LC_MESSAGES/messages.po
     .venv/bin/pybabel compile -d app/translations
 """
+
 import re
 import subprocess
 import sys
@@ -25,7 +26,10 @@ TRANSLATIONS = ROOT / "app" / "translations"
 POT = TRANSLATIONS / "messages.pot"
 FRENCH_PO = TRANSLATIONS / "fr" / "LC_MESSAGES" / "messages.po"
 FRENCH_MO = TRANSLATIONS / "fr" / "LC_MESSAGES" / "messages.mo"
-REFRESH = "run `make translations`, translate the new entries of app/translations/fr/LC_MESSAGES/messages.po, then `.venv/bin/pybabel compile -d app/translations`"
+REFRESH = (
+    "run `make translations`, translate the new entries of app/translations/fr/LC_MESSAGES/messages.po, "
+    "then `.venv/bin/pybabel compile -d app/translations`"
+)
 
 # One printf-style conversion: %(name)s, %d, %.2f, %% ...
 CONVERSION = re.compile(r"%(?:\(\w+\))?[#0 +-]*(?:\d+|\*)?(?:\.(?:\d+|\*))?[diouxXeEfFgGcrsa%]")
@@ -65,8 +69,21 @@ def extract_sources(tmp_path: Path) -> Path:
     """Extract the interface's strings as the Makefile's `translations` target does."""
     output = tmp_path / "fresh.pot"
     command = [
-        sys.executable, "-m", "babel.messages.frontend", "-q",
-        "extract", "--no-wrap", "-F", "babel.cfg", "-k", "_l", "-k", "lazy_gettext", "-o", str(output), ".",
+        sys.executable,
+        "-m",
+        "babel.messages.frontend",
+        "-q",
+        "extract",
+        "--no-wrap",
+        "-F",
+        "babel.cfg",
+        "-k",
+        "_l",
+        "-k",
+        "lazy_gettext",
+        "-o",
+        str(output),
+        ".",
     ]
     completed = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert completed.returncode == 0, completed.stderr
@@ -172,7 +189,8 @@ def test_translations_keep_their_placeholders():
                 wrong = not set(found) <= allowed
             if wrong or stray:
                 problems.append(
-                    f"{describe(message.id)!r} -> {text!r}: {found} instead of {wanted}" + (" (stray %)" if stray else "")
+                    f"{describe(message.id)!r} -> {text!r}: {found} instead of {wanted}"
+                    + (" (stray %)" if stray else "")
                 )
     assert not problems, "Placeholders changed in translation:\n" + "\n".join(problems)
 
@@ -192,8 +210,7 @@ def test_translations_add_no_markup():
 
 def test_babel_checkers_accept_the_french_catalogue():
     errors = [
-        f"{describe(message.id)!r}: {'; '.join(map(str, problems))}"
-        for message, problems in load_po(FRENCH_PO).check()
+        f"{describe(message.id)!r}: {'; '.join(map(str, problems))}" for message, problems in load_po(FRENCH_PO).check()
     ]
     assert not errors, "\n".join(errors)
 

@@ -5,6 +5,7 @@ import sqlalchemy as sa
 
 from app.accounts.models import User
 from app.clock import utcnow
+from app.errors import InvalidInput
 from app.extensions import db
 from app.forum import services as forum
 from app.forum.models import Category, Post, Thread
@@ -29,10 +30,13 @@ def log_lines() -> list[tuple]:
 
 def notified(user: User) -> list[str]:
     """The moderation notices a user received (replies in watched threads left aside)."""
-    return list(db.session.scalars(
-        sa.select(Notification.kind).where(Notification.user_id == user.id, Notification.kind != "reply")
-        .order_by(Notification.id)
-    ))
+    return list(
+        db.session.scalars(
+            sa.select(Notification.kind)
+            .where(Notification.user_id == user.id, Notification.kind != "reply")
+            .order_by(Notification.id)
+        )
+    )
 
 
 @pytest.fixture
@@ -65,8 +69,17 @@ def test_member_flags_a_post_once(client, auth, member, answer):
 
 @pytest.mark.parametrize(
     "reason, note, status",
-    [("spam", "", 302), ("abusive", "", 302), ("off_topic", "", 302), ("other", "Publicité déguisée", 302),
-     ("other", "", 400), ("other", "   ", 400), ("pas-une-raison", "", 400), ("", "", 400), ("spam", "x" * 501, 400)],
+    [
+        ("spam", "", 302),
+        ("abusive", "", 302),
+        ("off_topic", "", 302),
+        ("other", "Publicité déguisée", 302),
+        ("other", "", 400),
+        ("other", "   ", 400),
+        ("pas-une-raison", "", 400),
+        ("", "", 400),
+        ("spam", "x" * 501, 400),
+    ],
 )
 def test_flag_reasons(client, auth, member, answer, reason, note, status):
     assert flag(client, auth, member, answer, reason, note).status_code == status
@@ -107,7 +120,9 @@ def test_flags_from_one_member_never_add_up(client, auth, member, answer, app):
 # The queue
 
 
-def test_queue_lists_flagged_posts_grouped_oldest_first_with_reasons(client, auth, moderator, flaggers, thread, answer, member):
+def test_queue_lists_flagged_posts_grouped_oldest_first_with_reasons(
+    client, auth, moderator, flaggers, thread, answer, member
+):
     second = forum.reply(member, thread, "Un autre message signalé")
     db.session.commit()
     flag(client, auth, flaggers[0], answer, "spam")
@@ -127,7 +142,9 @@ def test_queue_is_for_staff(request, client, auth, who, status):
     assert client.get("/moderation/flags").status_code == status
 
 
-def test_dismissing_flags_restores_an_automatically_hidden_post(client, auth, moderator, flaggers, other_member, answer):
+def test_dismissing_flags_restores_an_automatically_hidden_post(
+    client, auth, moderator, flaggers, other_member, answer
+):
     for user in flaggers:
         flag(client, auth, user, answer)
     auth.login(moderator)
@@ -141,10 +158,14 @@ def test_dismissing_flags_restores_an_automatically_hidden_post(client, auth, mo
     assert "Nothing waits" in client.get("/moderation/flags").get_data(as_text=True)
 
 
-def test_hiding_from_the_queue_upholds_flags_and_can_suspend_the_author(client, auth, moderator, member, other_member, answer):
+def test_hiding_from_the_queue_upholds_flags_and_can_suspend_the_author(
+    client, auth, moderator, member, other_member, answer
+):
     flag(client, auth, member, answer, "abusive")
     auth.login(moderator)
-    response = client.post(f"/moderation/posts/{answer.id}/hide", data={"reason": "Propos insultants", "suspend_days": "7"})
+    response = client.post(
+        f"/moderation/posts/{answer.id}/hide", data={"reason": "Propos insultants", "suspend_days": "7"}
+    )
     assert response.status_code == 302
     post, author = fresh(Post, answer.id), fresh(User, other_member.id)
     assert post.hidden_by_id == moderator.id and post.hidden_reason == "Propos insultants"
@@ -159,7 +180,9 @@ def test_hiding_from_the_queue_upholds_flags_and_can_suspend_the_author(client, 
 # Hidden posts and reviews
 
 
-def test_hide_and_restore_keep_counters_and_reputation_right(client, auth, moderator, member, other_member, thread, answer):
+def test_hide_and_restore_keep_counters_and_reputation_right(
+    client, auth, moderator, member, other_member, thread, answer
+):
     reputation.toggle_helpful(member, answer)
     db.session.commit()
     auth.login(moderator)
@@ -183,7 +206,9 @@ def test_author_edits_a_hidden_post_and_asks_for_one_more_review(client, auth, m
     auth.login(moderator)
     queue = client.get("/moderation/flags").get_data(as_text=True)
     assert f'id="q{answer.id}"' in queue and "asks for another review" in queue and "Version corrigée" in queue
-    client.post(f"/moderation/posts/{answer.id}/hide", data={"reason": "Toujours hors charte", "next": "/moderation/flags"})
+    client.post(
+        f"/moderation/posts/{answer.id}/hide", data={"reason": "Toujours hors charte", "next": "/moderation/flags"}
+    )
     post = fresh(Post, answer.id)
     assert post.is_hidden and post.review_decided_at is not None and post.hidden_reason == "Toujours hors charte"
     assert f'id="q{answer.id}"' not in client.get("/moderation/flags").get_data(as_text=True)
@@ -199,6 +224,30 @@ def test_only_the_author_of_a_hidden_post_asks_for_review(client, auth, member, 
     assert client.post(f"/p/{answer.id}/review").status_code == 403
 
 
+@pytest.mark.parametrize("days", [-2, 366])
+def test_hiding_with_a_refused_suspension_leaves_nothing_half_done(member, moderator, other_member, answer, days):
+    moderation.flag_post(member, answer, "spam")
+    db.session.commit()
+    with pytest.raises(InvalidInput):
+        moderation.hide_post(moderator, answer, "Hors charte", suspend_days=days)
+    # Read in the same transaction: nothing was hidden, resolved, logged or notified before the refusal.
+    assert db.session.scalar(sa.select(Post.hidden_at).where(Post.id == answer.id)) is None
+    assert db.session.scalar(sa.select(Flag.status)) == "open"
+    assert log_lines() == [] and notified(other_member) == [] and notified(member) == []
+    assert not (db.session.new or db.session.dirty or db.session.deleted)
+
+
+def test_a_refused_hide_says_why_and_changes_nothing(client, auth, member, moderator, other_member, answer):
+    moderation.flag_post(member, answer, "spam")
+    db.session.commit()
+    auth.login(moderator)
+    response = client.post(f"/moderation/posts/{answer.id}/hide", data={"reason": "Hors charte", "suspend_days": "400"})
+    assert response.status_code == 400 and "A suspension lasts from 1 to 365 days." in response.get_data(as_text=True)
+    assert not fresh(Post, answer.id).is_hidden and not fresh(User, other_member.id).is_suspended
+    assert db.session.scalar(sa.select(Flag.status)) == "open"
+    assert log_lines() == []
+
+
 def test_restoring_a_visible_post_or_hiding_a_deleted_one_is_refused(client, auth, moderator, other_member, answer):
     auth.login(moderator)
     assert client.post(f"/moderation/posts/{answer.id}/restore", data={"reason": "Pourquoi pas"}).status_code == 400
@@ -212,7 +261,10 @@ def test_restoring_a_visible_post_or_hiding_a_deleted_one_is_refused(client, aut
 
 def test_lock_shows_why_and_stops_replies_until_unlocked(client, auth, moderator, other_member, thread):
     auth.login(moderator)
-    assert client.post(f"/moderation/threads/{thread.id}/lock", data={"reason": "Le débat tourne en rond"}).status_code == 302
+    assert (
+        client.post(f"/moderation/threads/{thread.id}/lock", data={"reason": "Le débat tourne en rond"}).status_code
+        == 302
+    )
     assert client.post(f"/moderation/threads/{thread.id}/lock", data={"reason": "Encore"}).status_code == 400
     auth.login(other_member)
     assert client.post(f"/t/{thread.id}/reply", data={"body": "moi aussi"}).status_code == 403
@@ -240,9 +292,14 @@ def test_move_carries_the_thread_and_its_counts(client, auth, moderator, categor
     db.session.add(target)
     db.session.commit()
     auth.login(moderator)
-    response = client.post(f"/moderation/threads/{thread.id}/move", data={"category": "idees", "reason": "Mauvaise catégorie"})
+    response = client.post(
+        f"/moderation/threads/{thread.id}/move", data={"category": "idees", "reason": "Mauvaise catégorie"}
+    )
     assert response.status_code == 302
-    source, target = fresh(Category, category.id), db.session.scalar(sa.select(Category).where(Category.slug == "idees"))
+    source, target = (
+        fresh(Category, category.id),
+        db.session.scalar(sa.select(Category).where(Category.slug == "idees")),
+    )
     assert fresh(Thread, thread.id).category_id == target.id
     assert (source.thread_count, source.post_count, target.thread_count, target.post_count) == (0, 0, 1, 2)
     assert log_lines() == [("move_thread", "Modo", "Mauvaise catégorie")]
@@ -251,15 +308,24 @@ def test_move_carries_the_thread_and_its_counts(client, auth, moderator, categor
 @pytest.mark.parametrize("slug", ["", "inconnue", "depannage"])
 def test_move_needs_another_existing_category(client, auth, moderator, thread, slug):
     auth.login(moderator)
-    assert client.post(f"/moderation/threads/{thread.id}/move", data={"category": slug, "reason": "Déplacement"}).status_code == 400
+    assert (
+        client.post(
+            f"/moderation/threads/{thread.id}/move", data={"category": slug, "reason": "Déplacement"}
+        ).status_code
+        == 400
+    )
 
 
 # Members
 
 
-def test_suspended_member_reads_but_cannot_write_mark_or_flag_and_sees_why(client, auth, moderator, member, answer, thread):
+def test_suspended_member_reads_but_cannot_write_mark_or_flag_and_sees_why(
+    client, auth, moderator, member, answer, thread
+):
     auth.login(moderator)
-    assert client.post("/moderation/users/Camille/suspend", data={"days": "3", "reason": "Spam répété"}).status_code == 302
+    assert (
+        client.post("/moderation/users/Camille/suspend", data={"days": "3", "reason": "Spam répété"}).status_code == 302
+    )
     auth.login(member)
     assert client.get(f"/t/{thread.id}/{thread.slug}").status_code == 200
     response = client.post(f"/t/{thread.id}/reply", data={"body": "texte"})
@@ -276,7 +342,10 @@ def test_suspended_member_reads_but_cannot_write_mark_or_flag_and_sees_why(clien
 @pytest.mark.parametrize("days", ["0", "-2", "366", "abc", ""])
 def test_suspension_length_is_checked(client, auth, moderator, member, days):
     auth.login(moderator)
-    assert client.post("/moderation/users/Camille/suspend", data={"days": days, "reason": "Spam répété"}).status_code == 400
+    assert (
+        client.post("/moderation/users/Camille/suspend", data={"days": days, "reason": "Spam répété"}).status_code
+        == 400
+    )
     assert not fresh(User, member.id).is_suspended
 
 
@@ -292,8 +361,13 @@ def test_unknown_member_is_404(client, auth, moderator):
 
 @pytest.mark.parametrize("reason", ["", "  ", "ok", "x" * 501])
 @pytest.mark.parametrize(
-    "url", ["/moderation/posts/{post}/hide", "/moderation/threads/{thread}/lock", "/moderation/threads/{thread}/pin",
-            "/moderation/users/Bastien/suspend"],
+    "url",
+    [
+        "/moderation/posts/{post}/hide",
+        "/moderation/threads/{thread}/lock",
+        "/moderation/threads/{thread}/pin",
+        "/moderation/users/Bastien/suspend",
+    ],
 )
 def test_every_action_needs_a_reason(client, auth, moderator, thread, answer, url, reason):
     auth.login(moderator)

@@ -1,4 +1,5 @@
 """Members watch the threads they take part in and hear about replies and moderation of their messages."""
+
 import re
 from datetime import timedelta
 
@@ -13,8 +14,7 @@ from app.forum.models import Post
 from app.notifications import services
 from app.notifications.models import Notification, Subscription
 from app.notifications.views import is_watching
-from tests.helpers import make_user
-from tests.helpers import counting_statements
+from tests.helpers import counting_statements, make_user
 
 
 def watcher_ids(thread) -> set[int]:
@@ -23,9 +23,9 @@ def watcher_ids(thread) -> set[int]:
 
 def notifications_of(user) -> list[Notification]:
     db.session.expire_all()
-    return list(db.session.scalars(
-        sa.select(Notification).where(Notification.user_id == user.id).order_by(Notification.id)
-    ))
+    return list(
+        db.session.scalars(sa.select(Notification).where(Notification.user_id == user.id).order_by(Notification.id))
+    )
 
 
 def unread_badge(page: str) -> str | None:
@@ -48,9 +48,12 @@ def test_replying_watches_the_thread_once(thread, other_member):
     forum.reply(other_member, thread, "Essayez de la débrancher.")
     forum.reply(other_member, thread, "Et de la rebrancher.")
     db.session.commit()
-    assert db.session.scalar(
-        sa.select(sa.func.count()).select_from(Subscription).where(Subscription.user_id == other_member.id)
-    ) == 1
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count()).select_from(Subscription).where(Subscription.user_id == other_member.id)
+        )
+        == 1
+    )
 
 
 def test_watch_is_idempotent(thread, member):
@@ -113,7 +116,10 @@ def test_a_reply_notifies_every_watcher_but_the_replier(thread, member, other_me
     reply = forum.reply(other_member, thread, "Changez l'alimentation.")
     db.session.commit()
     assert [(n.kind, n.actor_id, n.post_id, n.thread_id) for n in notifications_of(member)][-1] == (
-        services.REPLY, other_member.id, reply.id, thread.id
+        services.REPLY,
+        other_member.id,
+        reply.id,
+        thread.id,
     )
     assert [n.post_id for n in notifications_of(third)] == [reply.id]
     assert notifications_of(other_member) == []
@@ -201,8 +207,14 @@ def test_the_page_paginates(app, client, auth, member, moderator):
     app.config["NOTIFICATIONS_PER_PAGE"] = 3
     start = utcnow()
     for number in range(7):
-        db.session.add(Notification(user_id=member.id, kind=services.SUSPENDED, detail=f"raison-{number}",
-                                    created_at=start + timedelta(minutes=number)))
+        db.session.add(
+            Notification(
+                user_id=member.id,
+                kind=services.SUSPENDED,
+                detail=f"raison-{number}",
+                created_at=start + timedelta(minutes=number),
+            )
+        )
     auth.login(member)
     first = client.get("/notifications").get_data(as_text=True)
     assert "raison-6" in first and "raison-4" in first and "raison-3" not in first
@@ -306,7 +318,7 @@ def watch_button(client, auth, thread, user=None) -> str:
     page = client.get(f"/t/{thread.id}/{thread.slug}").get_data(as_text=True)
     auth.logout()
     start = page.find('<form method="post" action="/t/')
-    return page[start:page.index("</form>", start)] if start >= 0 else ""
+    return page[start : page.index("</form>", start)] if start >= 0 else ""
 
 
 def test_the_watch_button_says_what_it_will_do(client, auth, thread, member, other_member):

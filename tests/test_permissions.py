@@ -3,6 +3,7 @@
 The scene: Camille starts a thread and Bastien answers it; Camille also answers a thread of
 Bastien's, flags exist, and one of Camille's replies is hidden. "author" is Camille: the author of
 the post or thread each route acts on."""
+
 import pytest
 import sqlalchemy as sa
 
@@ -17,8 +18,10 @@ OK, LOGIN, FORBIDDEN = "ok", "login", "forbidden"
 ROLES = ("visitor", "member", "suspended_member", "author", "moderator", "admin")
 
 
-def expect(visitor=LOGIN, member=FORBIDDEN, suspended=FORBIDDEN, author=FORBIDDEN, moderator=FORBIDDEN, admin=FORBIDDEN):
-    return dict(zip(ROLES, (visitor, member, suspended, author, moderator, admin)))
+def expect(
+    visitor=LOGIN, member=FORBIDDEN, suspended=FORBIDDEN, author=FORBIDDEN, moderator=FORBIDDEN, admin=FORBIDDEN
+):
+    return dict(zip(ROLES, (visitor, member, suspended, author, moderator, admin), strict=True))
 
 
 MEMBERS_WRITE = expect(member=OK, author=OK)
@@ -68,24 +71,54 @@ def scene(member, other_member, suspended_member, moderator, admin, category):
     moderation.set_pinned(moderator, pinned, True, "Important")
     db.session.commit()
     return {
-        "thread": thread.id, "answer": answer.id, "own_reply": own_reply.id, "hidden_reply": hidden_reply.id,
-        "locked_thread": locked.id, "pinned_thread": pinned.id,
-        "users": {"member": other_member, "suspended_member": suspended_member, "author": member,
-                  "moderator": moderator, "admin": admin},
+        "thread": thread.id,
+        "answer": answer.id,
+        "own_reply": own_reply.id,
+        "hidden_reply": hidden_reply.id,
+        "locked_thread": locked.id,
+        "pinned_thread": pinned.id,
+        "users": {
+            "member": other_member,
+            "suspended_member": suspended_member,
+            "author": member,
+            "moderator": moderator,
+            "admin": admin,
+        },
     }
 
 
 def test_the_routes_cover_every_state_changing_endpoint(app):
     """A new POST route must join the table below (or the admin's own table in test_admin.py)."""
-    covered = {"forum.new_thread", "forum.reply", "forum.edit_post", "forum.delete_post", "reputation.helpful",
-               "reputation.solution", "moderation.flag", "moderation.request_review", "moderation.hide_post",
-               "moderation.restore_post", "moderation.dismiss_flags", "moderation.thread_action",
-               "moderation.move_thread", "moderation.suspension"}
-    own_account = {"accounts.register", "accounts.login", "accounts.logout", "accounts.change_password",
-                   "accounts.change_email", "accounts.change_language"}
+    covered = {
+        "forum.new_thread",
+        "forum.reply",
+        "forum.edit_post",
+        "forum.delete_post",
+        "reputation.helpful",
+        "reputation.solution",
+        "moderation.flag",
+        "moderation.request_review",
+        "moderation.hide_post",
+        "moderation.restore_post",
+        "moderation.dismiss_flags",
+        "moderation.thread_action",
+        "moderation.move_thread",
+        "moderation.suspension",
+    }
+    own_account = {
+        "accounts.register",
+        "accounts.login",
+        "accounts.logout",
+        "accounts.change_password",
+        "accounts.change_email",
+        "accounts.change_language",
+    }
     posting = {rule.endpoint for rule in app.url_map.iter_rules() if "POST" in rule.methods}
-    uncovered = {endpoint for endpoint in posting - covered - own_account
-                 if not endpoint.startswith(("admin.", "notifications."))}
+    uncovered = {
+        endpoint
+        for endpoint in posting - covered - own_account
+        if not endpoint.startswith(("admin.", "notifications."))
+    }
     assert uncovered == set()
 
 

@@ -1,4 +1,5 @@
 """Specification of the post renderer: Markdown in, safe HTML out, once at write time."""
+
 import re
 from concurrent.futures import ThreadPoolExecutor
 from html import unescape
@@ -11,13 +12,53 @@ from app.forum.rendering import count_links, plain_text, render_markdown
 
 REL = "nofollow ugc noopener"
 ALLOWED_ELEMENTS = {
-    "p", "br", "hr", "em", "strong", "del", "code", "pre", "blockquote", "ul", "ol", "li",
-    "h1", "h2", "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td", "a",
+    "p",
+    "br",
+    "hr",
+    "em",
+    "strong",
+    "del",
+    "code",
+    "pre",
+    "blockquote",
+    "ul",
+    "ol",
+    "li",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "a",
 }
 ALLOWED_ATTRIBUTES = {"href", "title", "rel", "align"}
 FORBIDDEN_ELEMENTS = {
-    "script", "iframe", "object", "embed", "style", "base", "meta", "link", "form", "img", "svg",
-    "math", "input", "button", "textarea", "select", "frame", "frameset", "applet",
+    "script",
+    "iframe",
+    "object",
+    "embed",
+    "style",
+    "base",
+    "meta",
+    "link",
+    "form",
+    "img",
+    "svg",
+    "math",
+    "input",
+    "button",
+    "textarea",
+    "select",
+    "frame",
+    "frameset",
+    "applet",
 }
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "background", "poster"}
 DANGEROUS_SCHEMES = ("javascript:", "vbscript:", "data:")
@@ -113,7 +154,10 @@ def test_tables_keep_their_alignment_without_style():
     parsed = Parsed(html)
     assert parsed.tags == ["table", "thead", "tr", "th", "th", "tbody", "tr", "td", "td"]
     assert [attrs.get("align") for tag, attrs in parsed.elements if tag in {"th", "td"}] == [
-        "left", "right", "left", "right",
+        "left",
+        "right",
+        "left",
+        "right",
     ]
     assert "style" not in html
 
@@ -139,14 +183,17 @@ def test_raw_html_is_escaped_not_rendered():
     assert plain_text(html) == source.replace("\n\n", " ")
 
 
-@pytest.mark.parametrize("source", [
-    "[site](https://example.org)",
-    "<https://example.org>",
-    "Voir https://example.org pour la suite.",
-    "Voir www.example.org pour la suite.",
-    '[site](https://example.org "Le titre")',
-    "[site][ref]\n\n[ref]: https://example.org",
-])
+@pytest.mark.parametrize(
+    "source",
+    [
+        "[site](https://example.org)",
+        "<https://example.org>",
+        "Voir https://example.org pour la suite.",
+        "Voir www.example.org pour la suite.",
+        '[site](https://example.org "Le titre")',
+        "[site][ref]\n\n[ref]: https://example.org",
+    ],
+)
 def test_links_get_nofollow_ugc_noopener(source):
     links = Parsed(render_markdown(source)).links
     assert len(links) == 1
@@ -163,20 +210,23 @@ def test_relative_anchor_and_mailto_links_are_kept(href):
     assert Parsed(render_markdown(f"[lien]({href})")).links == [{"href": href, "rel": REL}]
 
 
-@pytest.mark.parametrize("source", [
-    "[clique](javascript:alert(1))",
-    "[clique](JavaScript:alert(1))",
-    "[clique](  javascript:alert(1))",
-    "[clique](java&#x09;script:alert(1))",
-    "[clique](&#106;avascript:alert(1))",
-    "[clique](javascript&colon;alert(1))",
-    "[clique](vbscript:msgbox(1))",
-    "[clique](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
-    "[clique][x]\n\n[x]: javascript:alert(1)",
-    "[**clique**](javascript:alert(1))",
-    "![clique](javascript:alert(1))",
-    '<a href="javascript:alert(1)">clique</a>',
-])
+@pytest.mark.parametrize(
+    "source",
+    [
+        "[clique](javascript:alert(1))",
+        "[clique](JavaScript:alert(1))",
+        "[clique](  javascript:alert(1))",
+        "[clique](java&#x09;script:alert(1))",
+        "[clique](&#106;avascript:alert(1))",
+        "[clique](javascript&colon;alert(1))",
+        "[clique](vbscript:msgbox(1))",
+        "[clique](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+        "[clique][x]\n\n[x]: javascript:alert(1)",
+        "[**clique**](javascript:alert(1))",
+        "![clique](javascript:alert(1))",
+        '<a href="javascript:alert(1)">clique</a>',
+    ],
+)
 def test_javascript_urls_are_dropped(source):
     html = render_markdown(source)
     assert_safe(html)

@@ -54,7 +54,12 @@ def test_marking_a_reply_helpful_gives_its_author_ten_points(client, auth, membe
     assert reputation_of(other_member) == 10
     event = db.session.scalar(sa.select(ReputationEvent))
     assert (event.user_id, event.delta, event.reason, event.post_id, event.actor_id) == (
-        other_member.id, 10, "helpful", answer.id, member.id)
+        other_member.id,
+        10,
+        "helpful",
+        answer.id,
+        member.id,
+    )
 
 
 def test_clicking_again_withdraws_the_mark_and_the_points(client, auth, member, other_member, answer):
@@ -73,16 +78,18 @@ def test_helpful_answers_json_when_asked(client, auth, member, answer):
     assert client.post(f"/p/{answer.id}/helpful", headers=headers).get_json() == {"helpful": False, "count": 0}
 
 
-def test_thread_page_shows_counts_and_which_replies_the_viewer_marked(client, auth, member, third_member, answer, thread):
+def test_thread_page_shows_counts_and_which_replies_the_viewer_marked(
+    client, auth, member, third_member, answer, thread
+):
     auth.login(third_member)
     client.post(f"/p/{answer.id}/helpful")
     auth.login(member)
     page = client.get(f"/t/{thread.id}/{thread.slug}").get_data(as_text=True)
-    reply = page[page.index(f'id="p{answer.id}"'):]
+    reply = page[page.index(f'id="p{answer.id}"') :]
     assert 'aria-pressed="false"' in reply and '<span class="helpful-count">1</span>' in reply
     client.post(f"/p/{answer.id}/helpful")
     page = client.get(f"/t/{thread.id}/{thread.slug}").get_data(as_text=True)
-    assert 'aria-pressed="true"' in page[page.index(f'id="p{answer.id}"'):]
+    assert 'aria-pressed="true"' in page[page.index(f'id="p{answer.id}"') :]
 
 
 @pytest.mark.parametrize(
@@ -119,7 +126,9 @@ def test_unknown_post_is_404(client, auth, member):
 
 
 def test_one_mark_per_member_and_post_is_a_database_rule(member, answer):
-    db.session.add_all([HelpfulMark(post_id=answer.id, user_id=member.id), HelpfulMark(post_id=answer.id, user_id=member.id)])
+    db.session.add_all(
+        [HelpfulMark(post_id=answer.id, user_id=member.id), HelpfulMark(post_id=answer.id, user_id=member.id)]
+    )
     with pytest.raises(sa.exc.IntegrityError):
         db.session.flush()
     db.session.rollback()
@@ -141,7 +150,7 @@ def test_thread_author_accepts_a_reply_for_fifteen_points(client, auth, member, 
     assert reputation_of(other_member) == 15
     page = client.get(f"/t/{thread.id}/{thread.slug}").get_data(as_text=True)
     assert page.index('class="accepted-solution"') < page.index(f'id="p{answer.id}"')
-    assert "réinitialiser" in page[page.index('class="accepted-solution"'):page.index(f'id="p{answer.id}"')]
+    assert "réinitialiser" in page[page.index('class="accepted-solution"') : page.index(f'id="p{answer.id}"')]
     assert "tag--solved" in client.get("/c/depannage").get_data(as_text=True)
 
 
@@ -153,7 +162,9 @@ def test_accepting_again_withdraws_the_solution(client, auth, member, other_memb
     assert reputation_of(other_member) == 0
 
 
-def test_accepting_another_reply_replaces_the_solution(client, auth, member, other_member, third_member, thread, answer):
+def test_accepting_another_reply_replaces_the_solution(
+    client, auth, member, other_member, third_member, thread, answer
+):
     better = forum.reply(third_member, thread, "Mettez à jour le firmware.")
     db.session.commit()
     auth.login(member)
@@ -277,8 +288,16 @@ def test_rebuild_queues_repaired_helpful_counts_for_the_index(runner, member, ot
 
 @pytest.mark.parametrize(
     "points, rank",
-    [(0, "newcomer"), (49, "newcomer"), (50, "contributor"), (199, "contributor"), (200, "helper"),
-     (1000, "expert"), (4999, "expert"), (5000, "super-contributor")],
+    [
+        (0, "newcomer"),
+        (49, "newcomer"),
+        (50, "contributor"),
+        (199, "contributor"),
+        (200, "helper"),
+        (1000, "expert"),
+        (4999, "expert"),
+        (5000, "super-contributor"),
+    ],
 )
 def test_ranks_follow_reputation(points, rank):
     assert rank_for(points).key == rank
@@ -333,7 +352,9 @@ def test_profile_shows_reputation_rank_badges_and_readable_history(client, membe
 # Leaderboard
 
 
-def test_leaderboard_ranks_members_all_time_recently_and_per_category(client, member, other_member, third_member, thread, answer):
+def test_leaderboard_ranks_members_all_time_recently_and_per_category(
+    client, member, other_member, third_member, thread, answer
+):
     other_category = Category(name="Idées", slug="idees")
     db.session.add(other_category)
     idea = forum.start_thread(member, other_category, "Une idée", "texte")
@@ -341,7 +362,9 @@ def test_leaderboard_ranks_members_all_time_recently_and_per_category(client, me
     reputation.toggle_helpful(member, answer)
     reputation.toggle_solution(member, answer)
     reputation.toggle_helpful(member, idea_reply)
-    old_event = ReputationEvent(user_id=third_member.id, delta=50, reason="helpful", created_at=utcnow() - timedelta(days=60))
+    old_event = ReputationEvent(
+        user_id=third_member.id, delta=50, reason="helpful", created_at=utcnow() - timedelta(days=60)
+    )
     db.session.add(old_event)
     third_member.reputation = User.reputation + 50
     db.session.commit()
@@ -371,7 +394,12 @@ def test_new_members_may_post_at_most_two_links(client, auth, other_member, thre
     response = client.post(f"/t/{thread.id}/reply", data={"body": LINKS})
     assert response.status_code == 400
     assert "at most 2 links" in response.get_data(as_text=True)
-    assert client.post(f"/t/{thread.id}/reply", data={"body": "Voir https://example.org/a et https://example.org/b"}).status_code == 302
+    assert (
+        client.post(
+            f"/t/{thread.id}/reply", data={"body": "Voir https://example.org/a et https://example.org/b"}
+        ).status_code
+        == 302
+    )
 
 
 def test_trusted_members_may_post_more_links(client, auth, other_member, thread):
@@ -392,7 +420,9 @@ def test_link_limit_applies_to_new_threads_and_edits_and_is_configurable(app, cl
 
 @pytest.fixture
 def rate_limited_config(app_config):
-    app_config.update(RATELIMIT_ENABLED=True, RATELIMIT_POSTING="5 per minute", RATELIMIT_POSTING_NEW_MEMBER="1 per minute")
+    app_config.update(
+        RATELIMIT_ENABLED=True, RATELIMIT_POSTING="5 per minute", RATELIMIT_POSTING_NEW_MEMBER="1 per minute"
+    )
     return app_config
 
 

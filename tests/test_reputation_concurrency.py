@@ -1,4 +1,5 @@
 """Many members marking one reply at the same moment, through gunicorn workers over SQLite."""
+
 import threading
 
 import pytest
@@ -29,8 +30,13 @@ def busy_forum(tmp_path, monkeypatch):
         thread = forum.start_thread(asker, Category(name="Dépannage", slug="depannage"), "Panne", "Aidez-moi")
         reply = forum.reply(author, thread, "Voici la solution")
         db.session.commit()
-        forum_state = {"app": app, "reply_id": reply.id, "author_id": author.id, "markers": markers,
-                       "thread_url": f"/t/{thread.id}/{thread.slug}"}
+        forum_state = {
+            "app": app,
+            "reply_id": reply.id,
+            "author_id": author.id,
+            "markers": markers,
+            "thread_url": f"/t/{thread.id}/{thread.slug}",
+        }
     yield server, forum_state
     live.stop(process)
 
@@ -52,10 +58,13 @@ def click_together(browsers, reply_id):
 
     def click(browser):
         start.wait()
-        answers.append(browser.request(
-            "POST", f"/p/{reply_id}/helpful",
-            headers={"Accept": "application/json", "X-CSRFToken": browser.token},
-        )[0])
+        answers.append(
+            browser.request(
+                "POST",
+                f"/p/{reply_id}/helpful",
+                headers={"Accept": "application/json", "X-CSRFToken": browser.token},
+            )[0]
+        )
 
     workers = [threading.Thread(target=click, args=(browser,)) for browser in browsers]
     for worker in workers:
@@ -67,7 +76,9 @@ def click_together(browsers, reply_id):
 
 def state(app, reply_id, author_id):
     with app.app_context():
-        marks = db.session.scalar(sa.select(sa.func.count()).select_from(HelpfulMark).where(HelpfulMark.post_id == reply_id))
+        marks = db.session.scalar(
+            sa.select(sa.func.count()).select_from(HelpfulMark).where(HelpfulMark.post_id == reply_id)
+        )
         post = db.session.get(Post, reply_id)
         return marks, post.helpful_count, post.author.reputation
 
@@ -77,7 +88,11 @@ def test_thirty_members_marking_at_once_all_count(busy_forum):
     browsers = logged_in_browsers(server, forum_state["markers"], forum_state["thread_url"])
     answers = click_together(browsers, forum_state["reply_id"])
     assert answers == [200] * MARKERS
-    assert state(forum_state["app"], forum_state["reply_id"], forum_state["author_id"]) == (MARKERS, MARKERS, 10 * MARKERS)
+    assert state(forum_state["app"], forum_state["reply_id"], forum_state["author_id"]) == (
+        MARKERS,
+        MARKERS,
+        10 * MARKERS,
+    )
     server.flask("reputation", "verify")  # exits 1, and so raises, on any drift
 
 

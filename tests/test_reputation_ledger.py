@@ -1,4 +1,5 @@
 """Whatever happens to posts, in whatever order, the cached figures and the ledger agree."""
+
 import pytest
 import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
@@ -75,11 +76,14 @@ def test_cache_ledger_and_counts_always_agree(app, steps):
     assert ledger.find_drift() == []
     for post in db.session.scalars(sa.select(Post).where(Post.position > 1)):
         earned = db.session.scalar(
-            sa.select(sa.func.coalesce(sa.func.sum(ReputationEvent.delta), 0))
-            .where(ReputationEvent.post_id == post.id, ReputationEvent.user_id == post.author_id)
+            sa.select(sa.func.coalesce(sa.func.sum(ReputationEvent.delta), 0)).where(
+                ReputationEvent.post_id == post.id, ReputationEvent.user_id == post.author_id
+            )
         )
         assert earned == reputation.post_points(post), post
-        marks = db.session.scalar(sa.select(sa.func.count()).select_from(HelpfulMark).where(HelpfulMark.post_id == post.id))
+        marks = db.session.scalar(
+            sa.select(sa.func.count()).select_from(HelpfulMark).where(HelpfulMark.post_id == post.id)
+        )
         assert post.helpful_count == marks
 
 

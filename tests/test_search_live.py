@@ -1,4 +1,5 @@
 """The index under real load: gunicorn workers writing at once, and a rebuild while serving."""
+
 import subprocess
 import sys
 import threading
@@ -25,8 +26,12 @@ def busy_server(tmp_path, monkeypatch):
     monkeypatch.setenv("ENTRAIDE_INSTANCE_PATH", str(server.instance))
     with create_app().app_context():
         writers = [make_user(f"auteur{n}").username for n in range(WRITERS)]
-        thread = forum.start_thread(make_user("Question"), Category(name="Dépannage", slug="depannage"),
-                                    "Panne de chauffage", "Le thermostat clignote")
+        thread = forum.start_thread(
+            make_user("Question"),
+            Category(name="Dépannage", slug="depannage"),
+            "Panne de chauffage",
+            "Le thermostat clignote",
+        )
         db.session.commit()
         server.thread_id = thread.id
     server.writers = writers
@@ -47,11 +52,20 @@ def write_at_once(server, names: list[str]) -> list[int]:
     def write(browser, name):
         start.wait()
         for number in range(REPLIES_EACH):
-            answers.append(browser.request("POST", f"/t/{server.thread_id}/reply", {
-                "body": f"Réponse {number} de {name} : motclé{name}", "csrf_token": browser.token,
-            })[0])
+            answers.append(
+                browser.request(
+                    "POST",
+                    f"/t/{server.thread_id}/reply",
+                    {
+                        "body": f"Réponse {number} de {name} : motclé{name}",
+                        "csrf_token": browser.token,
+                    },
+                )[0]
+            )
 
-    workers = [threading.Thread(target=write, args=(browser, name)) for browser, name in zip(browsers, names)]
+    workers = [
+        threading.Thread(target=write, args=(browser, name)) for browser, name in zip(browsers, names, strict=True)
+    ]
     for worker in workers:
         worker.start()
     for worker in workers:
@@ -79,7 +93,11 @@ def test_reindex_while_serving(busy_server):
     write_at_once(busy_server, busy_server.writers[:4])
     rebuild = subprocess.Popen(
         [sys.executable, "-m", "flask", "--app", "wsgi", "search", "reindex"],
-        env=busy_server.env, cwd=live.PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env=busy_server.env,
+        cwd=live.PROJECT_ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     reader = live.Browser(busy_server.url)
     searches = []

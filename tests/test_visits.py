@@ -1,4 +1,5 @@
 """Last visits and view counts: noted in memory, written after the response in one short write."""
+
 import pytest
 import sqlalchemy as sa
 
@@ -77,6 +78,7 @@ def test_a_failed_write_keeps_the_counts_for_the_next_one(write_every_response, 
 def test_an_older_visit_never_overwrites_a_newer_one(app, member):
     newer, older = visits.Visits(), visits.Visits()
     from datetime import datetime
+
     newer.last_seen[member.id] = datetime(2026, 6, 2)
     older.last_seen[member.id] = datetime(2026, 6, 1)
     visits.write(newer)

@@ -4,8 +4,13 @@ from wtforms import BooleanField, EmailField, PasswordField, SelectField, String
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
-from app.accounts.services import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
-from app.accounts.usernames import MAX_LENGTH, MIN_LENGTH
+from app.limits import (
+    EMAIL_MAX_LENGTH,
+    PASSWORD_MAX_LENGTH,
+    PASSWORD_MIN_LENGTH,
+    USERNAME_MAX_LENGTH,
+    USERNAME_MIN_LENGTH,
+)
 
 PASSWORD_LENGTH = Length(
     min=PASSWORD_MIN_LENGTH,
@@ -19,10 +24,16 @@ class RegisterForm(FlaskForm):
         _l("Username"),
         validators=[
             DataRequired(),
-            Length(min=MIN_LENGTH, max=MAX_LENGTH, message=_l("A username has %(min)d to %(max)d characters.")),
+            Length(
+                min=USERNAME_MIN_LENGTH,
+                max=USERNAME_MAX_LENGTH,
+                message=_l("A username has %(min)d to %(max)d characters."),
+            ),
         ],
     )
-    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254), Email(check_deliverability=False)])
+    email = EmailField(
+        _l("Email"), validators=[DataRequired(), Length(max=EMAIL_MAX_LENGTH), Email(check_deliverability=False)]
+    )
     password = PasswordField(_l("Password"), validators=[DataRequired(), PASSWORD_LENGTH])
     confirm = PasswordField(
         _l("Confirm password"),
@@ -31,7 +42,7 @@ class RegisterForm(FlaskForm):
 
 
 class LoginForm(FlaskForm):
-    login = StringField(_l("Username or email"), validators=[DataRequired(), Length(max=254)])
+    login = StringField(_l("Username or email"), validators=[DataRequired(), Length(max=EMAIL_MAX_LENGTH)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=PASSWORD_MAX_LENGTH)])
     remember = BooleanField(_l("Remember me"))
 
@@ -46,7 +57,9 @@ class ChangePasswordForm(FlaskForm):
 
 
 class ChangeEmailForm(FlaskForm):
-    email = EmailField(_l("New email"), validators=[DataRequired(), Length(max=254), Email(check_deliverability=False)])
+    email = EmailField(
+        _l("New email"), validators=[DataRequired(), Length(max=EMAIL_MAX_LENGTH), Email(check_deliverability=False)]
+    )
     password = PasswordField(_l("Current password"), validators=[DataRequired()])
 
 

@@ -6,6 +6,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.clock import utcnow
 from app.extensions import db
+from app.limits import EMAIL_MAX_LENGTH, REASON_MAX_LENGTH, USERNAME_KEY_MAX_LENGTH, USERNAME_MAX_LENGTH
 
 MEMBER = "member"
 MODERATOR = "moderator"
@@ -17,10 +18,10 @@ class User(UserMixin, db.Model):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    username: Mapped[str] = mapped_column(sa.String(30))
+    username: Mapped[str] = mapped_column(sa.String(USERNAME_MAX_LENGTH))
     # Case-folded, confusable-folded form of the username: two names that look alike share it.
-    username_key: Mapped[str] = mapped_column(sa.String(60), unique=True)
-    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    username_key: Mapped[str] = mapped_column(sa.String(USERNAME_KEY_MAX_LENGTH), unique=True)
+    email: Mapped[str] = mapped_column(sa.String(EMAIL_MAX_LENGTH), unique=True)
     password_hash: Mapped[str] = mapped_column(sa.String(255))
     role: Mapped[str] = mapped_column(sa.String(16), default=MEMBER)
     # The sum of the member's reputation ledger, kept in the same transaction as each new line.
@@ -30,7 +31,7 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen_at: Mapped[datetime | None]
     suspended_until: Mapped[datetime | None]
-    suspension_reason: Mapped[str | None] = mapped_column(sa.String(500))
+    suspension_reason: Mapped[str | None] = mapped_column(sa.String(REASON_MAX_LENGTH))
 
     __table_args__ = (sa.CheckConstraint(sa.column("role").in_(ROLES), name="role"),)
 

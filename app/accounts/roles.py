@@ -1,4 +1,5 @@
 """View decorators for the pages only staff, or only admins, may open."""
+
 from functools import wraps
 
 from flask_babel import gettext as _

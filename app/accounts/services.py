@@ -1,4 +1,5 @@
 """Accounts: registration, authentication and the changes a member makes to their own account."""
+
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -7,9 +8,8 @@ from app.accounts import usernames
 from app.accounts.models import MEMBER, ROLES, User
 from app.errors import InvalidInput
 from app.extensions import db
+from app.limits import EMAIL_MAX_LENGTH, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
 
-PASSWORD_MIN_LENGTH = 8
-PASSWORD_MAX_LENGTH = 200
 # Checked against when the login is unknown, so that a wrong name costs as much time as a wrong password.
 _DUMMY_HASH = generate_password_hash("entraide-timing-equaliser")
 
@@ -26,6 +26,11 @@ def find_by_email(email: str) -> User | None:
 
 def normalise_email(email: str) -> str:
     return email.strip().lower()
+
+
+def check_email_length(address: str) -> None:
+    if len(address) > EMAIL_MAX_LENGTH:
+        raise InvalidInput(_("An email address has at most %(max)d characters.", max=EMAIL_MAX_LENGTH), "email")
 
 
 def check_password_strength(password: str, field: str = "password") -> None:
@@ -47,6 +52,7 @@ def create_user(username: str, email: str, password: str, role: str = MEMBER) ->
     if find_by_username(name) is not None:
         raise InvalidInput(_("This username, or one that looks just like it, is taken."), "username")
     address = normalise_email(email)
+    check_email_length(address)
     if find_by_email(address) is not None:
         raise InvalidInput(_("An account already uses this email address."), "email")
     check_password_strength(password)
@@ -67,7 +73,7 @@ def create_user(username: str, email: str, password: str, role: str = MEMBER) ->
 def authenticate(login: str, password: str) -> User | None:
     """The account whose username or email is `login`, if the password matches."""
     login = login.strip()
-    if not login or len(login) > 254:
+    if not login or len(login) > EMAIL_MAX_LENGTH:
         return None
     user = find_by_email(login) if "@" in login else find_by_username(login)
     if user is None:
@@ -89,6 +95,7 @@ def change_email(user: User, password: str, new_email: str) -> None:
     address = normalise_email(new_email)
     if address == user.email:
         return
+    check_email_length(address)
     if find_by_email(address) is not None:
         raise InvalidInput(_("An account already uses this email address."), "email")
     user.email = address
@@ -96,5 +103,5 @@ def change_email(user: User, password: str, new_email: str) -> None:
 
 def set_locale(user: User, locale: str, available: tuple[str, ...]) -> None:
     if locale not in available:
-        raise InvalidInput(_("This language is not available."))
+        raise InvalidInput(_("This language is not available."), "locale")
     user.locale = locale

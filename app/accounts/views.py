@@ -2,16 +2,16 @@ from flask import Blueprint, current_app, flash, jsonify, redirect, render_templ
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from app.accounts import services, usernames
+from app.accounts import services
 from app.accounts.forms import ChangeEmailForm, ChangePasswordForm, LocaleForm, LoginForm, RegisterForm
 from app.accounts.models import User
 from app.errors import InvalidInput, NotFound
 from app.extensions import db, limiter, login_manager
-from app.forms import commit_change, show_error
-from app.web import safe_next, wants_json
+from app.forms import commit_form_change
 from app.forum import queries as forum_queries
 from app.reputation import badges
 from app.reputation import queries as reputation_queries
+from app.web import safe_next, wants_json
 
 bp = Blueprint("accounts", __name__)
 
@@ -37,7 +37,7 @@ def register():
         return redirect(url_for("forum.index"))
     form = RegisterForm()
     if form.validate_on_submit():
-        saved, user = commit_change(
+        saved, user = commit_form_change(
             form,
             lambda: services.create_user(form.username.data, form.email.data, form.password.data),
             lambda: InvalidInput(_("This username or email was taken a moment ago. Please choose another.")),
@@ -46,12 +46,7 @@ def register():
             login_user(user)
             flash(_("Welcome, %(name)s! Your account is ready.", name=user.username), "success")
             return redirect(safe_next(request.args.get("next")))
-    return refused(
-        "accounts/register.html",
-        form=form,
-        username_lengths=(usernames.MIN_LENGTH, usernames.MAX_LENGTH),
-        password_min_length=services.PASSWORD_MIN_LENGTH,
-    )
+    return refused("accounts/register.html", form=form)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -86,7 +81,9 @@ def _account_forms(**forms):
     defaults = {
         "password_form": ChangePasswordForm(formdata=None),
         "email_form": ChangeEmailForm(formdata=None),
-        "locale_form": LocaleForm(formdata=None, locale=current_user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]),
+        "locale_form": LocaleForm(
+            formdata=None, locale=current_user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]
+        ),
     }
     return defaults | forms
 
@@ -96,12 +93,10 @@ def _account_forms(**forms):
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        try:
-            services.change_password(current_user, form.current_password.data, form.new_password.data)
-        except InvalidInput as error:
-            show_error(form, error)
-        else:
-            db.session.commit()
+        saved, _unused = commit_form_change(
+            form, lambda: services.change_password(current_user, form.current_password.data, form.new_password.data)
+        )
+        if saved:
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("accounts.account"))
     return refused("accounts/account.html", **_account_forms(password_form=form))
@@ -112,7 +107,7 @@ def change_password():
 def change_email():
     form = ChangeEmailForm()
     if form.validate_on_submit():
-        saved, _unused = commit_change(
+        saved, _unused = commit_form_change(
             form,
             lambda: services.change_email(current_user, form.password.data, form.email.data),
             lambda: InvalidInput(_("An account already uses this email address."), "email"),
@@ -128,9 +123,11 @@ def change_email():
 def change_language():
     form = LocaleForm()
     if form.validate_on_submit():
-        services.set_locale(current_user, form.locale.data, current_app.config["LANGUAGES"])
-        db.session.commit()
-        return redirect(url_for("accounts.account"))
+        saved, _unused = commit_form_change(
+            form, lambda: services.set_locale(current_user, form.locale.data, current_app.config["LANGUAGES"])
+        )
+        if saved:
+            return redirect(url_for("accounts.account"))
     return refused("accounts/account.html", **_account_forms(locale_form=form))
 
 

@@ -1,4 +1,5 @@
 """What only administrators do: shape the categories and choose the moderators, each change logged publicly."""
+
 import re
 
 import sqlalchemy as sa
@@ -11,18 +12,19 @@ from app.errors import InvalidInput, PermissionDenied
 from app.extensions import db
 from app.forum.models import Category, Thread
 from app.forum.services import make_slug
+from app.limits import (
+    CATEGORY_DESCRIPTION_MAX_LENGTH,
+    CATEGORY_NAME_MAX_LENGTH,
+    SLUG_MAX_LENGTH,
+    USERNAME_KEY_MAX_LENGTH,
+)
 from app.moderation import log
 
-NAME_MAX_LENGTH = 80
-SLUG_MAX_LENGTH = 80
-DESCRIPTION_MAX_LENGTH = 500
 SLUG_PATTERN = re.compile(r"^[a-z0-9-]+$")
 UP, DOWN = "up", "down"
 # The roles an administrator hands out here; administrators themselves are made from the command line.
 ASSIGNABLE_ROLES = (MEMBER, MODERATOR)
 MEMBER_SEARCH_LIMIT = 50
-# A prefix longer than any username key cannot match; it is not worth a query.
-MEMBER_SEARCH_MAX_LENGTH = 60
 
 
 def ensure_admin(user: User) -> None:
@@ -37,8 +39,8 @@ def check_name(name: str) -> str:
     name = " ".join(name.split())
     if not name:
         raise InvalidInput(_("A category needs a name."), "name")
-    if len(name) > NAME_MAX_LENGTH:
-        raise InvalidInput(_("A name has at most %(max)d characters.", max=NAME_MAX_LENGTH), "name")
+    if len(name) > CATEGORY_NAME_MAX_LENGTH:
+        raise InvalidInput(_("A name has at most %(max)d characters.", max=CATEGORY_NAME_MAX_LENGTH), "name")
     return name
 
 
@@ -59,9 +61,9 @@ def check_slug(slug: str, name: str, category: Category | None = None) -> str:
 
 def check_description(description: str) -> str:
     description = description.strip()
-    if len(description) > DESCRIPTION_MAX_LENGTH:
+    if len(description) > CATEGORY_DESCRIPTION_MAX_LENGTH:
         raise InvalidInput(
-            _("A description has at most %(max)d characters.", max=DESCRIPTION_MAX_LENGTH), "description"
+            _("A description has at most %(max)d characters.", max=CATEGORY_DESCRIPTION_MAX_LENGTH), "description"
         )
     return description
 
@@ -103,9 +105,7 @@ def move_category(admin: User, category: Category, direction: str | None, reason
         raise InvalidInput(_("A category moves up or down."), "direction")
     reason = log.check_reason(reason)
     # Positions are renumbered 1..n first, so that ties and gaps left by older data never block a move.
-    ordered = list(
-        db.session.scalars(sa.select(Category).order_by(Category.position, Category.id).with_for_update())
-    )
+    ordered = list(db.session.scalars(sa.select(Category).order_by(Category.position, Category.id).with_for_update()))
     for position, each in enumerate(ordered, start=1):
         each.position = position
     index = ordered.index(category)
@@ -153,7 +153,8 @@ def delete_category(admin: User, category: Category, reason: str) -> None:
 def search_members(text: str, limit: int = MEMBER_SEARCH_LIMIT) -> list[User]:
     """Accounts whose username starts with `text`, ignoring case and look-alike characters."""
     prefix = usernames.lookalike_key(usernames.normalise(text))
-    if not prefix or len(prefix) > MEMBER_SEARCH_MAX_LENGTH:
+    # A prefix longer than any username key cannot match; it is not worth a query.
+    if not prefix or len(prefix) > USERNAME_KEY_MAX_LENGTH:
         return []
     return list(
         db.session.scalars(

@@ -1,7 +1,6 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import MODERATOR
 from app.accounts.roles import admin_required
@@ -10,10 +9,9 @@ from app.admin import services
 from app.admin.forms import CategoryForm, MemberSearchForm
 from app.errors import InvalidInput, NotFound
 from app.extensions import db
-from app.forms import commit_change
+from app.forms import commit_change, commit_form_change
 from app.forum import queries as forum_queries
 from app.forum.models import Category
-from app.moderation.log import REASON_MAX_LENGTH
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -28,6 +26,11 @@ def _category(category_id: int) -> Category:
 def _slug_taken_meanwhile() -> InvalidInput:
     """The slug was free when checked, but another request committed it first."""
     return InvalidInput(_("Another category took this slug a moment ago. Please choose another."), "slug")
+
+
+def _thread_started_meanwhile() -> InvalidInput:
+    """The category was empty when checked, but another request committed a thread in it first."""
+    return InvalidInput(_("A thread was started in this category a moment ago: it cannot be removed."))
 
 
 def _index_page(error: InvalidInput | None = None):
@@ -58,13 +61,7 @@ def _users_page(q: str, error: InvalidInput | None = None):
 def _category_page(form: CategoryForm, category: Category | None):
     """The category form; a sent form that was refused answers 400."""
     status = 400 if request.method == "POST" else 200
-    limits = {
-        "name": services.NAME_MAX_LENGTH,
-        "slug": services.SLUG_MAX_LENGTH,
-        "description": services.DESCRIPTION_MAX_LENGTH,
-        "reason": REASON_MAX_LENGTH,
-    }
-    return render_template("admin/category_form.html", form=form, category=category, limits=limits), status
+    return render_template("admin/category_form.html", form=form, category=category), status
 
 
 @bp.get("")
@@ -78,7 +75,7 @@ def index():
 def create_category():
     form = CategoryForm()
     if form.validate_on_submit():
-        saved, category = commit_change(
+        saved, category = commit_form_change(
             form,
             lambda: services.create_category(
                 current_user, form.name.data or "", form.slug.data or "", form.description.data or "", form.reason.data
@@ -97,11 +94,15 @@ def edit_category(category_id: int):
     category = _category(category_id)
     form = CategoryForm(obj=category)
     if form.validate_on_submit():
-        saved, changed = commit_change(
+        saved, changed = commit_form_change(
             form,
             lambda: services.edit_category(
-                current_user, category,
-                form.name.data or "", form.slug.data or "", form.description.data or "", form.reason.data,
+                current_user,
+                category,
+                form.name.data or "",
+                form.slug.data or "",
+                form.description.data or "",
+                form.reason.data,
             ),
             _slug_taken_meanwhile,
         )
@@ -118,12 +119,11 @@ def edit_category(category_id: int):
 @admin_required
 def move_category(category_id: int):
     category = _category(category_id)
+    direction, reason = request.form.get("direction"), request.form.get("reason")
     try:
-        moved = services.move_category(current_user, category, request.form.get("direction"), request.form.get("reason"))
+        moved = commit_change(lambda: services.move_category(current_user, category, direction, reason))
     except InvalidInput as error:
-        db.session.rollback()
         return _index_page(error)
-    db.session.commit()
     if not moved:
         flash(_("The category “%(name)s” is already at that end of the list.", name=category.name), "info")
     return redirect(url_for("admin.index"))
@@ -135,14 +135,12 @@ def delete_category(category_id: int):
     category = _category(category_id)
     name = category.name
     try:
-        services.delete_category(current_user, category, request.form.get("reason"))
-        db.session.commit()
+        commit_change(
+            lambda: services.delete_category(current_user, category, request.form.get("reason")),
+            _thread_started_meanwhile,
+        )
     except InvalidInput as error:
-        db.session.rollback()
         return _index_page(error)
-    except IntegrityError:
-        db.session.rollback()
-        return _index_page(InvalidInput(_("A thread was started in this category a moment ago: it cannot be removed.")))
     flash(_("The category “%(name)s” has been removed.", name=name), "success")
     return redirect(url_for("admin.index"))
 
@@ -161,12 +159,11 @@ def change_role(username: str):
         raise NotFound(_("No member goes by this name."))
     # The search the form was sent from, shown again afterwards.
     q = request.form.get("q") or user.username
+    role, reason = request.form.get("role"), request.form.get("reason")
     try:
-        changed = services.change_role(current_user, user, request.form.get("role"), request.form.get("reason"))
+        changed = commit_change(lambda: services.change_role(current_user, user, role, reason))
     except InvalidInput as error:
-        db.session.rollback()
         return _users_page(q, error)
-    db.session.commit()
     if not changed:
         flash(_("%(name)s already has this role.", name=user.username), "info")
     elif user.role == MODERATOR:

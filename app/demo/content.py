@@ -14,6 +14,7 @@ paragraph. `{name}` slots are filled per thread from SLOTS, and by the generator
 thread's author), `helper` (the author of the message answered), `quote` (a quoted excerpt of that
 message) and `fixed` (what solved the problem). In a list of choices, "" means that nothing is said.
 """
+
 import re
 import tomllib
 from pathlib import Path
@@ -69,9 +70,7 @@ def _by_category(exchanges: list[dict]) -> dict[str, list[tuple[str, ...]]]:
 _community = read_toml(DATA / "community.toml")
 
 # (slug, name, description), in display order.
-CATEGORIES = [
-    (category["slug"], category["name"], md(category["description"])) for category in _community["category"]
-]
+CATEGORIES = [(category["slug"], category["name"], md(category["description"])) for category in _community["category"]]
 MEMBERS = _community["members"]
 # One value per slot is drawn for each thread; a table value fills several related slots at once.
 SLOTS = _community["slots"]

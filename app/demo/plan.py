@@ -16,12 +16,14 @@ How a thread unfolds depends on its subject's kind:
 Peers then mark replies helpful (the author the advice that worked, those who thank or agree, and
 readers who pass by), and the author of a solved question accepts the reply that solved it.
 """
+
 import math
 import random
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from itertools import pairwise
 
 from app.demo import content
 from app.demo.subjects import SUBJECTS
@@ -171,7 +173,7 @@ class _Builder:
         subjects = self.subject_sequence()
         counts = self.reply_counts(times, [MAX_REPLIES[subject["kind"]] for subject in subjects])
         plan = Plan(self.start, self.members)
-        for at, subject, replies in zip(times, subjects, counts):
+        for at, subject, replies in zip(times, subjects, counts, strict=True):
             plan.threads.append(self.make_thread(at, subject, replies))
         return plan
 
@@ -185,13 +187,15 @@ class _Builder:
                 joined = self.start + timedelta(hours=rng.uniform(1, 5 * 24))
             else:
                 joined = self.start + timedelta(days=7 + 500 * rng.random() ** 1.3)
-            members.append(MemberPlan(
-                username=name,
-                email=email_of(name),
-                joined_at=self.waking(joined.replace(microsecond=0)),
-                helper_weight=1 / (rank + 1) ** 0.75,
-                asker_weight=0.5 + rng.random(),
-            ))
+            members.append(
+                MemberPlan(
+                    username=name,
+                    email=email_of(name),
+                    joined_at=self.waking(joined.replace(microsecond=0)),
+                    helper_weight=1 / (rank + 1) ** 0.75,
+                    asker_weight=0.5 + rng.random(),
+                )
+            )
         members.sort(key=lambda member: member.joined_at)
         return members
 
@@ -219,7 +223,7 @@ class _Builder:
     def reply_counts(self, times: list[datetime], limits: list[int]) -> list[int]:
         rng = self.rng
         counts = []
-        for at, limit in zip(times, limits):
+        for at, limit in zip(times, limits, strict=True):
             age_days = (self.now - at).total_seconds() / 86400
             count = max(1, min(limit, round(rng.lognormvariate(1.75, 0.6))))
             if age_days < 3:
@@ -317,30 +321,36 @@ class _Builder:
             elif last == "op_tried":
                 role = "refine"
             elif "resolved" in roles:
-                role = self.weighted({
-                    "thanks_other": 3,
-                    "tip": 0.8,
-                    "op_update": 0 if "op_update" in roles else 1.5,
-                    "late": 0 if "late" in roles else (1.5 if remaining == 1 else 0.1),
-                })
+                role = self.weighted(
+                    {
+                        "thanks_other": 3,
+                        "tip": 0.8,
+                        "op_update": 0 if "op_update" in roles else 1.5,
+                        "late": 0 if "late" in roles else (1.5 if remaining == 1 else 0.1),
+                    }
+                )
             elif answered and resolve_at is not None and i >= resolve_at:
                 role = "resolved"
             elif not answered:
-                role = self.weighted({
-                    "answer": 6,
-                    "clarify": 3 * problem if i == 0 and remaining >= 2 else 0,
-                    "metoo": 1 if i > 0 and roles.count("metoo") < 1 else 0,
-                })
+                role = self.weighted(
+                    {
+                        "answer": 6,
+                        "clarify": 3 * problem if i == 0 and remaining >= 2 else 0,
+                        "metoo": 1 if i > 0 and roles.count("metoo") < 1 else 0,
+                    }
+                )
             elif problem and resolve_at is None and remaining == 1 and count >= 3 and rng.random() < 0.5:
                 role = "op_unsolved"
             else:
-                role = self.weighted({
-                    "answer": 2 if roles.count("answer") < 3 else 0.3,
-                    "op_tried": 2 * problem if "op_tried" not in roles and remaining >= 2 else 0,
-                    "clarify": 0.5 * problem if not {"clarify", "op_tried"} & set(roles) and remaining >= 2 else 0,
-                    "metoo": 1 if roles.count("metoo") < 2 else 0,
-                    "tip": 0.6,
-                })
+                role = self.weighted(
+                    {
+                        "answer": 2 if roles.count("answer") < 3 else 0.3,
+                        "op_tried": 2 * problem if "op_tried" not in roles and remaining >= 2 else 0,
+                        "clarify": 0.5 * problem if not {"clarify", "op_tried"} & set(roles) and remaining >= 2 else 0,
+                        "metoo": 1 if roles.count("metoo") < 2 else 0,
+                        "tip": 0.6,
+                    }
+                )
             roles.append(role)
         return roles
 
@@ -404,7 +414,7 @@ class _Builder:
             factor = (self.limit - start) / (last - start)
             for post in posts[1:]:
                 post.at = start + (post.at - start) * factor
-        for previous, post in zip(posts, posts[1:]):
+        for previous, post in pairwise(posts):
             post.at = max(post.at.replace(microsecond=0), previous.at + timedelta(seconds=1))
 
     def waking(self, at: datetime) -> datetime:
@@ -519,10 +529,17 @@ class _Builder:
                 fixes[i] = pending_tried[2]
                 answers.append(i)
             elif role == "metoo":
-                post.author = self.helper(at, op, {previous_author} | {p.author for p in posts[1:i] if p.role == "metoo"})
+                post.author = self.helper(
+                    at, op, {previous_author} | {p.author for p in posts[1:i] if p.role == "metoo"}
+                )
                 post.reply_to = 0 if rng.random() < 0.5 else None
                 post.body = " ".join(
-                    [text(take("metoo", content.SAME_QUESTION if advice else content.METOO) or rng.choice(content.METOO))]
+                    [
+                        text(
+                            take("metoo", content.SAME_QUESTION if advice else content.METOO)
+                            or rng.choice(content.METOO)
+                        )
+                    ]
                     + ([] if advice else optional(content.METOO_DETAILS))
                 )
             elif role == "resolved":
@@ -535,7 +552,9 @@ class _Builder:
                 fixed = text(fixes.get(solution) or rng.choice(content.FIXED_FALLBACK))
                 post.reply_to = solution
                 post.body = text(
-                    rng.choice(content.RESOLVED), fixed=fixed, helper=posts[solution].author,
+                    rng.choice(content.RESOLVED),
+                    fixed=fixed,
+                    helper=posts[solution].author,
                     quote=quote_block(posts[solution].body),
                 )
             elif role == "thanks_other":
@@ -572,7 +591,8 @@ class _Builder:
                 post.author = self.helper(at, op, {previous_author}, participants)
                 # Something worth agreeing with: the opening post or an opinion, not a thank-you.
                 targets = [
-                    j for j in range(i)
+                    j
+                    for j in range(i)
                     if posts[j].author != post.author and posts[j].role in ("opening", "opinion", "answer")
                 ] or [0]
                 target = rng.choice(targets)
@@ -580,7 +600,8 @@ class _Builder:
                 choices = (bank.get("*", []) + bank.get(category, [])) if role == "agree" else bank[category]
                 post.reply_to = target
                 post.body = text(
-                    take(role, choices) or rng.choice(choices), quote=quote_block(posts[target].body),
+                    take(role, choices) or rng.choice(choices),
+                    quote=quote_block(posts[target].body),
                 )
             elif role == "ask":
                 post.author = self.helper(at, op, {previous_author}, participants)
@@ -635,7 +656,12 @@ class _Builder:
                 mark(thread.solution, post.author, post.at)
             elif post.role == "agree" and rng.random() < 0.8:
                 mark(post.reply_to, post.author, post.at)
-            readers = {"answer": (0, 0, 1, 1, 2, 3), "refine": (0, 1, 1), "opinion": (0, 0, 0, 1, 1, 2), "tip": (0, 0, 1)}
+            readers = {
+                "answer": (0, 0, 1, 1, 2, 3),
+                "refine": (0, 1, 1),
+                "opinion": (0, 0, 0, 1, 1, 2),
+                "tip": (0, 0, 1),
+            }
             for _ in range(rng.choice(readers.get(post.role, (0,)))):
                 at = later(i)
                 mark(i, self.helper(at, thread.author, {post.author}), at)

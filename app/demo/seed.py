@@ -13,6 +13,7 @@ services stamp "now" and the demo spreads its history over the last eighteen mon
 
 The caller commits (the CLI command does).
 """
+
 from bisect import bisect_left
 from datetime import datetime, timedelta
 
@@ -173,7 +174,9 @@ def _moderate(accounts: dict[str, User], threads: list[Thread]) -> None:
     moderator = accounts[MODERATOR_USERNAME]
     solved = [thread for thread in threads if thread.solution_post_id is not None]
     moderation.set_pinned(moderator, solved[-1], True, "Question qui revient souvent : la réponse est ici.")
-    moderation.set_locked(moderator, solved[0], True, "Sujet résolu depuis longtemps : ouvrez un nouveau sujet si besoin.")
+    moderation.set_locked(
+        moderator, solved[0], True, "Sujet résolu depuis longtemps : ouvrez un nouveau sujet si besoin."
+    )
     members = [accounts[name] for name in MEMBER_USERNAMES]
     answered = [thread for thread in threads if thread.reply_count]
     for thread, outcome in ((answered[-3], "dismissed"), (answered[-2], "open")):

@@ -18,6 +18,7 @@ its file, under `[[subject]]`:
 
 Texts are Markdown with `{slots}` (see `app.demo.content`), written wrapped.
 """
+
 from itertools import zip_longest
 from pathlib import Path
 
@@ -29,9 +30,7 @@ SUBJECTS_FOLDER = DATA / "subjects"
 def load_subjects(folder: Path = SUBJECTS_FOLDER) -> list[dict]:
     """Every subject, category by category in the forum's order, as the generator reads them."""
     return [
-        _subject(slug, entry)
-        for slug, _, _ in CATEGORIES
-        for entry in read_toml(folder / f"{slug}.toml")["subject"]
+        _subject(slug, entry) for slug, _, _ in CATEGORIES for entry in read_toml(folder / f"{slug}.toml")["subject"]
     ]
 
 

@@ -4,6 +4,7 @@ Bulk inserts, no per-post rules: the words are drawn from the demo community's o
 with a Zipf-like law (a few very common words, a long tail of rare ones), so that searches meet
 both. Counters are set right; there are no helpful marks or reputation. Only into an empty
 database, like `seed-demo`."""
+
 import random
 import re
 from collections import Counter
@@ -21,7 +22,16 @@ from app.forum.models import Category, Post, Thread
 POSTS_PER_THREAD = 20
 MEMBERS = 2_000
 BATCH = 20_000
-CATEGORY_SLUGS = ("installation", "depannage", "application", "economies-energie", "idees", "membres", "achats", "divers")
+CATEGORY_SLUGS = (
+    "installation",
+    "depannage",
+    "application",
+    "economies-energie",
+    "idees",
+    "membres",
+    "achats",
+    "divers",
+)
 
 
 def vocabulary() -> list[str]:
@@ -48,14 +58,28 @@ def seed(posts: int, rng: random.Random | None = None) -> str:
     weights = list(accumulate(1 / rank for rank in range(1, len(words) + 1)))
     start = datetime(2024, 1, 1)
     threads = max(1, posts // POSTS_PER_THREAD)
-    db.session.execute(sa.insert(Category), [
-        {"id": n + 1, "name": slug.replace("-", " ").capitalize(), "slug": slug, "position": n + 1}
-        for n, slug in enumerate(CATEGORY_SLUGS)
-    ])
-    db.session.execute(sa.insert(User), [
-        {"id": n, "username": f"membre{n}", "username_key": f"membre{n}", "email": f"membre{n}@example.org",
-         "password_hash": "!", "role": "member", "created_at": start} for n in range(1, MEMBERS + 1)
-    ])
+    db.session.execute(
+        sa.insert(Category),
+        [
+            {"id": n + 1, "name": slug.replace("-", " ").capitalize(), "slug": slug, "position": n + 1}
+            for n, slug in enumerate(CATEGORY_SLUGS)
+        ],
+    )
+    db.session.execute(
+        sa.insert(User),
+        [
+            {
+                "id": n,
+                "username": f"membre{n}",
+                "username_key": f"membre{n}",
+                "email": f"membre{n}@example.org",
+                "password_hash": "!",
+                "role": "member",
+                "created_at": start,
+            }
+            for n in range(1, MEMBERS + 1)
+        ],
+    )
     written = 0
     post_id = 0
     for first in range(1, threads + 1, BATCH // POSTS_PER_THREAD):
@@ -67,21 +91,34 @@ def seed(posts: int, rng: random.Random | None = None) -> str:
             when = start + timedelta(minutes=30 * thread_id)
             title = " ".join(rng.choices(words, cum_weights=weights, k=rng.randint(4, 9))).capitalize()
             solved = rng.random() < 0.3 and count > 1
-            thread_rows.append({
-                "id": thread_id, "category_id": 1 + thread_id % len(CATEGORY_SLUGS),
-                "author_id": 1 + thread_id % MEMBERS, "title": title[:150], "slug": f"sujet-{thread_id}",
-                "created_at": when, "last_activity_at": when + timedelta(minutes=count),
-                "post_total": count, "reply_count": count - 1,
-                "solution_post_id": post_id + 2 if solved else None,
-            })
+            thread_rows.append(
+                {
+                    "id": thread_id,
+                    "category_id": 1 + thread_id % len(CATEGORY_SLUGS),
+                    "author_id": 1 + thread_id % MEMBERS,
+                    "title": title[:150],
+                    "slug": f"sujet-{thread_id}",
+                    "created_at": when,
+                    "last_activity_at": when + timedelta(minutes=count),
+                    "post_total": count,
+                    "reply_count": count - 1,
+                    "solution_post_id": post_id + 2 if solved else None,
+                }
+            )
             for position in range(1, count + 1):
                 post_id += 1
                 text = " ".join(rng.choices(words, cum_weights=weights, k=rng.randint(25, 90)))
-                post_rows.append({
-                    "id": post_id, "thread_id": thread_id, "author_id": 1 + (thread_id * 7 + position) % MEMBERS,
-                    "position": position, "body_source": text, "body_html": f"<p>{escape(text)}</p>",
-                    "created_at": when + timedelta(minutes=position),
-                })
+                post_rows.append(
+                    {
+                        "id": post_id,
+                        "thread_id": thread_id,
+                        "author_id": 1 + (thread_id * 7 + position) % MEMBERS,
+                        "position": position,
+                        "body_source": text,
+                        "body_html": f"<p>{escape(text)}</p>",
+                        "created_at": when + timedelta(minutes=position),
+                    }
+                )
             written += count
         if not thread_rows:
             break
@@ -93,7 +130,8 @@ def seed(posts: int, rng: random.Random | None = None) -> str:
         if solved:
             threads_table = Thread.__table__
             db.session.execute(
-                threads_table.update().where(threads_table.c.id == sa.bindparam("thread_id"))
+                threads_table.update()
+                .where(threads_table.c.id == sa.bindparam("thread_id"))
                 .values(solution_post_id=sa.bindparam("solution")),
                 solved,
             )
@@ -102,14 +140,17 @@ def seed(posts: int, rng: random.Random | None = None) -> str:
 
 
 def _count() -> None:
-    thread_totals = (
-        sa.select(sa.func.count()).where(Thread.category_id == Category.id).scalar_subquery()
-    )
+    thread_totals = sa.select(sa.func.count()).where(Thread.category_id == Category.id).scalar_subquery()
     post_totals = (
-        sa.select(sa.func.count()).select_from(Post).join(Thread, Thread.id == Post.thread_id)
-        .where(Thread.category_id == Category.id).scalar_subquery()
+        sa.select(sa.func.count())
+        .select_from(Post)
+        .join(Thread, Thread.id == Post.thread_id)
+        .where(Thread.category_id == Category.id)
+        .scalar_subquery()
     )
     last = sa.select(sa.func.max(Thread.last_activity_at)).where(Thread.category_id == Category.id).scalar_subquery()
-    db.session.execute(sa.update(Category).values(thread_count=thread_totals, post_count=post_totals, last_activity_at=last))
+    db.session.execute(
+        sa.update(Category).values(thread_count=thread_totals, post_count=post_totals, last_activity_at=last)
+    )
     user_posts = sa.select(sa.func.count()).where(Post.author_id == User.id).scalar_subquery()
     db.session.execute(sa.update(User).values(post_count=user_posts))

@@ -3,6 +3,7 @@
 Listings show counts kept on the rows (a category's threads and messages, a thread's replies, a
 member's messages) rather than counting at every page. Each write moves them in SQL; this module
 says what each one must equal, so that `flask forum verify` can prove they did."""
+
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -26,9 +27,7 @@ class Drift:
 
 def _recount(model, counter, actual) -> list[tuple[int, int, int]]:
     actual = sa.func.coalesce(actual.scalar_subquery(), 0)
-    return db.session.execute(
-        sa.select(model.id, counter, actual).where(counter != actual).order_by(model.id)
-    ).all()
+    return db.session.execute(sa.select(model.id, counter, actual).where(counter != actual).order_by(model.id)).all()
 
 
 def find_drift() -> list[Drift]:
@@ -36,17 +35,34 @@ def find_drift() -> list[Drift]:
     live_thread = sa.and_(Thread.id == Post.thread_id, Thread.deleted_at.is_(None))
     checks = {
         # Threads still shown, and their shown messages.
-        "category {} threads": (Category, Category.thread_count, sa.select(sa.func.count(Thread.id)).where(
-            Thread.category_id == Category.id, Thread.deleted_at.is_(None))),
-        "category {} messages": (Category, Category.post_count, sa.select(sa.func.count(Post.id)).join(
-            Thread, live_thread).where(Thread.category_id == Category.id, _SHOWN)),
+        "category {} threads": (
+            Category,
+            Category.thread_count,
+            sa.select(sa.func.count(Thread.id)).where(Thread.category_id == Category.id, Thread.deleted_at.is_(None)),
+        ),
+        "category {} messages": (
+            Category,
+            Category.post_count,
+            sa.select(sa.func.count(Post.id))
+            .join(Thread, live_thread)
+            .where(Thread.category_id == Category.id, _SHOWN),
+        ),
         # Every message ever written claims a position; replies still shown are what listings count.
-        "thread {} positions": (Thread, Thread.post_total, sa.select(sa.func.count(Post.id)).where(
-            Post.thread_id == Thread.id)),
-        "thread {} replies": (Thread, Thread.reply_count, sa.select(sa.func.count(Post.id)).where(
-            Post.thread_id == Thread.id, Post.position > 1, _SHOWN)),
-        "member {} messages": (User, User.post_count, sa.select(sa.func.count(Post.id)).join(
-            Thread, live_thread).where(Post.author_id == User.id, _SHOWN)),
+        "thread {} positions": (
+            Thread,
+            Thread.post_total,
+            sa.select(sa.func.count(Post.id)).where(Post.thread_id == Thread.id),
+        ),
+        "thread {} replies": (
+            Thread,
+            Thread.reply_count,
+            sa.select(sa.func.count(Post.id)).where(Post.thread_id == Thread.id, Post.position > 1, _SHOWN),
+        ),
+        "member {} messages": (
+            User,
+            User.post_count,
+            sa.select(sa.func.count(Post.id)).join(Thread, live_thread).where(Post.author_id == User.id, _SHOWN),
+        ),
     }
     return [
         Drift(what.format(row_id), cached, actual)

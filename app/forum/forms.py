@@ -18,4 +18,3 @@ class ReplyForm(FlaskForm):
 class EditPostForm(FlaskForm):
     title = StringField(_l("Title"))
     body = TextAreaField(_l("Message"))
-

@@ -6,15 +6,23 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.accounts.models import User
 from app.clock import utcnow
 from app.extensions import db
+from app.limits import (
+    CATEGORY_DESCRIPTION_MAX_LENGTH,
+    CATEGORY_NAME_MAX_LENGTH,
+    REASON_MAX_LENGTH,
+    SLUG_MAX_LENGTH,
+    THREAD_SLUG_MAX_LENGTH,
+    TITLE_MAX_LENGTH,
+)
 
 
 class Category(db.Model):
     __tablename__ = "categories"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(sa.String(80))
-    slug: Mapped[str] = mapped_column(sa.String(80), unique=True)
-    description: Mapped[str] = mapped_column(sa.String(500), default="")
+    name: Mapped[str] = mapped_column(sa.String(CATEGORY_NAME_MAX_LENGTH))
+    slug: Mapped[str] = mapped_column(sa.String(SLUG_MAX_LENGTH), unique=True)
+    description: Mapped[str] = mapped_column(sa.String(CATEGORY_DESCRIPTION_MAX_LENGTH), default="")
     position: Mapped[int] = mapped_column(default=0)
     thread_count: Mapped[int] = mapped_column(default=0)
     post_count: Mapped[int] = mapped_column(default=0)
@@ -30,8 +38,8 @@ class Thread(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     category_id: Mapped[int] = mapped_column(sa.ForeignKey("categories.id"))
     author_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
-    title: Mapped[str] = mapped_column(sa.String(150))
-    slug: Mapped[str] = mapped_column(sa.String(160))
+    title: Mapped[str] = mapped_column(sa.String(TITLE_MAX_LENGTH))
+    slug: Mapped[str] = mapped_column(sa.String(THREAD_SLUG_MAX_LENGTH))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_activity_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Every post ever written in the thread, tombstones included: the next post's position.
@@ -41,10 +49,8 @@ class Thread(db.Model):
     view_count: Mapped[int] = mapped_column(default=0)
     pinned: Mapped[bool] = mapped_column(default=False)
     locked: Mapped[bool] = mapped_column(default=False)
-    lock_reason: Mapped[str | None] = mapped_column(sa.String(500))
-    solution_post_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("posts.id", use_alter=True, ondelete="SET NULL")
-    )
+    lock_reason: Mapped[str | None] = mapped_column(sa.String(REASON_MAX_LENGTH))
+    solution_post_id: Mapped[int | None] = mapped_column(sa.ForeignKey("posts.id", use_alter=True, ondelete="SET NULL"))
     deleted_at: Mapped[datetime | None]
 
     # Listings always show the author and the category beside a thread.
@@ -97,7 +103,7 @@ class Post(db.Model):
     helpful_count: Mapped[int] = mapped_column(default=0)
     deleted_at: Mapped[datetime | None]
     hidden_at: Mapped[datetime | None]
-    hidden_reason: Mapped[str | None] = mapped_column(sa.String(500))
+    hidden_reason: Mapped[str | None] = mapped_column(sa.String(REASON_MAX_LENGTH))
     hidden_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     # The author of a hidden post may ask once for another look; a moderator then decides.
     review_requested_at: Mapped[datetime | None]
@@ -143,7 +149,7 @@ class PostRevision(db.Model):
     post_id: Mapped[int] = mapped_column(sa.ForeignKey("posts.id"), index=True)
     editor_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     body_source: Mapped[str] = mapped_column(sa.Text)
-    title: Mapped[str | None] = mapped_column(sa.String(150))
+    title: Mapped[str | None] = mapped_column(sa.String(TITLE_MAX_LENGTH))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     editor: Mapped[User] = relationship(lazy="joined")

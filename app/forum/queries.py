@@ -1,4 +1,5 @@
 """What the forum's pages read. Each function issues a fixed number of statements, whatever it returns."""
+
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import contains_eager, joinedload
@@ -64,7 +65,9 @@ def category_threads(category: Category, number: int, per_page: int, solved: boo
     check_page_exists(number, pages)
     # The page's ids come from the listing index alone; only those rows are then read in full,
     # so that page 500 costs what page 1 does.
-    page_ids = sa.select(Thread.id).where(*listed).order_by(*_LISTING_ORDER).limit(per_page).offset((number - 1) * per_page)
+    page_ids = (
+        sa.select(Thread.id).where(*listed).order_by(*_LISTING_ORDER).limit(per_page).offset((number - 1) * per_page)
+    )
     threads = db.session.scalars(sa.select(Thread).where(Thread.id.in_(page_ids)).order_by(*_LISTING_ORDER))
     return Page(items=list(threads), number=number, pages=pages)
 

@@ -1,4 +1,5 @@
 """Render a post's Markdown source to sanitised HTML, once, when the post is written."""
+
 import re
 import xml.etree.ElementTree as etree
 from functools import partial
@@ -11,10 +12,35 @@ from bleach.sanitizer import Cleaner
 from markdown import Extension, Markdown
 from markdown.treeprocessors import Treeprocessor
 
-ALLOWED_TAGS = frozenset({
-    "p", "br", "hr", "em", "strong", "del", "code", "pre", "blockquote", "ul", "ol", "li",
-    "h1", "h2", "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td", "a",
-})
+ALLOWED_TAGS = frozenset(
+    {
+        "p",
+        "br",
+        "hr",
+        "em",
+        "strong",
+        "del",
+        "code",
+        "pre",
+        "blockquote",
+        "ul",
+        "ol",
+        "li",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "table",
+        "thead",
+        "tbody",
+        "tr",
+        "th",
+        "td",
+        "a",
+    }
+)
 ALLOWED_ATTRIBUTES = {"a": ["href", "title", "rel"], "th": ["align"], "td": ["align"]}
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
 LINK_REL = "nofollow ugc noopener"
@@ -111,9 +137,14 @@ def render_markdown(source: str) -> str:
         attributes=ALLOWED_ATTRIBUTES,
         protocols=ALLOWED_PROTOCOLS,
         strip=False,
-        filters=[partial(
-            LinkifyFilter, callbacks=[_set_rel], skip_tags={"pre", "code"}, url_re=_BARE_URL,
-        )],
+        filters=[
+            partial(
+                LinkifyFilter,
+                callbacks=[_set_rel],
+                skip_tags={"pre", "code"},
+                url_re=_BARE_URL,
+            )
+        ],
     )
     return cleaner.clean(md.convert(source))
 

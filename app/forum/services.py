@@ -1,4 +1,5 @@
 """The forum's rules: who may write where, and the counters every write keeps right."""
+
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import format_datetime
@@ -11,12 +12,10 @@ from app.errors import InvalidInput, PermissionDenied
 from app.extensions import db
 from app.forum.models import Category, Post, PostRevision, Thread
 from app.forum.rendering import render_markdown
+from app.limits import SLUG_MAX_LENGTH
 from app.notifications import services as notifications
 from app.reputation import trust
 from app.reputation.services import POST_DELETED, points_change
-
-SLUG_MAX_LENGTH = 80
-
 
 # Words a thread's slug may not be alone, since /t/<id>/<word> is already another page.
 RESERVED_SLUGS = {"reply", "watch"}
@@ -34,8 +33,11 @@ def writing_refusal(user: User, thread: Thread | None = None) -> str | None:
     if user.is_staff:
         return _("Staff accounts moderate the community; they do not post in it.")
     if user.is_suspended:
-        return _("Your account is suspended until %(date)s: %(reason)s",
-                 date=format_datetime(user.suspended_until, "short"), reason=user.suspension_reason or "")
+        return _(
+            "Your account is suspended until %(date)s: %(reason)s",
+            date=format_datetime(user.suspended_until, "short"),
+            reason=user.suspension_reason or "",
+        )
     if thread is not None and thread.locked:
         return _("This thread is locked: %(reason)s", reason=thread.lock_reason or "")
     return None
@@ -45,6 +47,19 @@ def ensure_can_write(user: User, thread: Thread | None = None) -> None:
     refusal = writing_refusal(user, thread)
     if refusal:
         raise PermissionDenied(refusal)
+
+
+def can_read_hidden(viewer: User, author: User) -> bool:
+    """Whether `viewer` may read what moderation keeps from the public about `author`: the text of
+    their hidden posts, the reason they are suspended. They themselves and staff may."""
+    return viewer.is_authenticated and (viewer.id == author.id or viewer.is_staff)
+
+
+def can_read_text(viewer: User, post: Post) -> bool:
+    """Whether `viewer` reads `post`'s text, or only its tombstone. Nobody reads what its author deleted."""
+    if post.is_deleted:
+        return False
+    return not post.is_hidden or can_read_hidden(viewer, post.author)
 
 
 def check_title(title: str) -> str:
@@ -75,13 +90,19 @@ def render_body(author: User, body: str) -> str:
 def start_thread(author: User, category: Category, title: str, body: str) -> Thread:
     ensure_can_write(author)
     title, body = check_title(title), check_body(body)
+    body_html = render_body(author, body)
     now = utcnow()
     thread = Thread(
-        category=category, author=author, title=title, slug=make_slug(title),
-        created_at=now, last_activity_at=now, post_total=1, reply_count=0,
+        category=category,
+        author=author,
+        title=title,
+        slug=make_slug(title),
+        created_at=now,
+        last_activity_at=now,
+        post_total=1,
+        reply_count=0,
     )
-    opening = Post(thread=thread, author=author, position=1, body_source=body,
-                   body_html=render_body(author, body), created_at=now)
+    opening = Post(thread=thread, author=author, position=1, body_source=body, body_html=body_html, created_at=now)
     db.session.add_all([thread, opening])
     _count(category, threads=+1, posts=+1, at=now)
     author.post_count = User.post_count + 1
@@ -106,8 +127,15 @@ def reply(author: User, thread: Thread, body: str, reply_to: Post | None = None)
         .execution_options(synchronize_session=False)
     ).scalar_one()
     db.session.expire(thread, ["post_total", "reply_count", "last_activity_at"])
-    post = Post(thread=thread, author=author, reply_to=reply_to, position=position,
-                body_source=body, body_html=body_html, created_at=now)
+    post = Post(
+        thread=thread,
+        author=author,
+        reply_to=reply_to,
+        position=position,
+        body_source=body,
+        body_html=body_html,
+        created_at=now,
+    )
     db.session.add(post)
     _count(thread.category, posts=+1, at=now)
     author.post_count = User.post_count + 1
@@ -133,11 +161,17 @@ def edit_post(editor: User, post: Post, body: str, title: str | None = None) -> 
     new_title = check_title(title) if post.is_opening and title is not None else thread.title
     if body == post.body_source and new_title == thread.title:
         return False
-    db.session.add(PostRevision(
-        post_id=post.id, editor=editor, body_source=post.body_source,
-        title=thread.title if post.is_opening else None,
-    ))
-    post.body_source, post.body_html, post.edited_at = body, render_body(editor, body), utcnow()
+    # Rendered before anything is written: the link limit may still refuse the edit.
+    body_html = render_body(editor, body)
+    db.session.add(
+        PostRevision(
+            post_id=post.id,
+            editor=editor,
+            body_source=post.body_source,
+            title=thread.title if post.is_opening else None,
+        )
+    )
+    post.body_source, post.body_html, post.edited_at = body, body_html, utcnow()
     if new_title != thread.title:
         thread.title, thread.slug = new_title, make_slug(new_title)
     db.session.flush()
@@ -183,7 +217,8 @@ def return_to_view(post: Post) -> None:
 def move_thread(thread: Thread, target: Category) -> None:
     """Put a thread in another category, taking its shown posts' share of the counters along."""
     shown = db.session.scalar(
-        sa.select(sa.func.count()).select_from(Post)
+        sa.select(sa.func.count())
+        .select_from(Post)
         .where(Post.thread_id == thread.id, Post.deleted_at.is_(None), Post.hidden_at.is_(None))
     )
     latest = max(filter(None, (target.last_activity_at, thread.last_activity_at)))
@@ -206,7 +241,9 @@ def _count(category: Category, threads: int = 0, posts: int = 0, at=None) -> Non
     if at is not None:
         values["last_activity_at"] = at
     db.session.execute(
-        sa.update(Category).where(Category.id == category.id).values(**values)
+        sa.update(Category)
+        .where(Category.id == category.id)
+        .values(**values)
         .execution_options(synchronize_session=False)
     )
     db.session.expire(category, list(values))

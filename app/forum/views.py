@@ -3,17 +3,18 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app import visits
-from app.errors import InvalidInput
 from app.extensions import db, limiter
-from app.forms import show_error
+from app.forms import commit_change, commit_form_change
 from app.forum import queries, services
 from app.forum.forms import EditPostForm, NewThreadForm, ReplyForm
 from app.forum.models import Post, Thread
+from app.forum.urls import post_url
 from app.moderation import services as moderation
 from app.pagination import requested_page
-from app.forum.urls import post_url
 from app.reputation import services as reputation
 from app.reputation import trust
+from app.seo import freshness
+from app.web import note_public_page
 
 bp = Blueprint("forum", __name__)
 
@@ -31,6 +32,8 @@ def forum_helpers():
     return {
         "post_url": post_url,
         "writing_refusal": services.writing_refusal,
+        "can_read_text": services.can_read_text,
+        "can_read_hidden": services.can_read_hidden,
         "helpful_refusal": reputation.helpful_refusal,
         "solution_refusal": reputation.solution_refusal,
     }
@@ -38,11 +41,9 @@ def forum_helpers():
 
 @bp.get("/")
 def index():
-    return render_template(
-        "forum/index.html",
-        categories=queries.categories_with_latest_thread(),
-        latest_threads=queries.latest_threads(),
-    )
+    categories, latest_threads = queries.categories_with_latest_thread(), queries.latest_threads()
+    note_public_page(freshness.home_page(categories, latest_threads))
+    return render_template("forum/index.html", categories=categories, latest_threads=latest_threads)
 
 
 @bp.get("/c/<slug>")
@@ -57,6 +58,7 @@ def category(slug: str):
     page = queries.category_threads(
         category, number, current_app.config["THREADS_PER_PAGE"], solved=None if solved is None else solved == "yes"
     )
+    note_public_page(freshness.category_page(category, page.items))
     return render_template("forum/category.html", category=category, page=page, solved=solved)
 
 
@@ -68,12 +70,10 @@ def new_thread(slug: str):
     services.ensure_can_write(current_user)
     form = NewThreadForm()
     if form.validate_on_submit():
-        try:
-            thread = services.start_thread(current_user, category, form.title.data or "", form.body.data or "")
-        except InvalidInput as error:
-            show_error(form, error)
-        else:
-            db.session.commit()
+        saved, thread = commit_form_change(
+            form, lambda: services.start_thread(current_user, category, form.title.data or "", form.body.data or "")
+        )
+        if saved:
             return redirect(url_for("forum.thread", thread_id=thread.id, slug=thread.slug))
     status = 400 if request.method == "POST" else 200
     return render_template("forum/new_thread.html", category=category, form=form), status
@@ -85,14 +85,18 @@ def thread(thread_id: int, slug: str | None = None):
     number = requested_page()
     thread = queries.visible_thread(thread_id)
     if slug != thread.slug or request.args.get("page") == "1":
-        return redirect(url_for("forum.thread", thread_id=thread.id, slug=thread.slug, page=number if number > 1 else None), 301)
+        return redirect(
+            url_for("forum.thread", thread_id=thread.id, slug=thread.slug, page=number if number > 1 else None), 301
+        )
     page = queries.thread_posts(thread, number, current_app.config["POSTS_PER_PAGE"])
+    solution = queries.visible_solution(thread)
     visits.thread_viewed(thread)
+    note_public_page(freshness.thread_page(thread, page.items, solution))
     return render_template(
         "forum/thread.html",
         thread=thread,
         page=page,
-        solution=queries.visible_solution(thread),
+        solution=solution,
         marked=reputation.marked_post_ids(current_user, page.items),
         flagged=moderation.flagged_post_ids(current_user, page.items),
         categories=queries.all_categories() if current_user.is_authenticated and current_user.is_staff else [],
@@ -111,12 +115,10 @@ def reply(thread_id: int):
     form = ReplyForm()
     parent = _parent_post(form.reply_to.data if request.method == "POST" else request.args.get("reply_to"), thread)
     if form.validate_on_submit():
-        try:
-            post = services.reply(current_user, thread, form.body.data or "", reply_to=parent)
-        except InvalidInput as error:
-            show_error(form, error)
-        else:
-            db.session.commit()
+        saved, post = commit_form_change(
+            form, lambda: services.reply(current_user, thread, form.body.data or "", reply_to=parent)
+        )
+        if saved:
             return redirect(post_url(post))
     elif request.method == "GET" and parent is not None:
         form.reply_to.data = str(parent.id)
@@ -149,12 +151,10 @@ def edit_post(post_id: int):
     form = EditPostForm()
     if form.validate_on_submit():
         title = form.title.data if post.is_opening else None
-        try:
-            services.edit_post(current_user, post, form.body.data or "", title=title)
-        except InvalidInput as error:
-            show_error(form, error)
-        else:
-            db.session.commit()
+        saved, _changed = commit_form_change(
+            form, lambda: services.edit_post(current_user, post, form.body.data or "", title=title)
+        )
+        if saved:
             return redirect(post_url(post))
     elif request.method == "GET":
         form.body.data = post.body_source
@@ -167,8 +167,7 @@ def edit_post(post_id: int):
 @login_required
 def delete_post(post_id: int):
     post = queries.post_by_id(post_id)
-    services.delete_post(current_user, post)
-    db.session.commit()
+    commit_change(lambda: services.delete_post(current_user, post))
     thread = post.thread
     if thread.deleted_at is not None:
         flash(_("Your thread has been deleted."), "info")

@@ -1,4 +1,5 @@
 """The moderation forms. Their rules (a required reason, the flag reasons) live in the services."""
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField

@@ -1,10 +1,12 @@
 """The public moderation log: every action of staff and of the system, with its reason."""
+
 from flask_babel import gettext as _
 
 from app.accounts.models import User
 from app.errors import InvalidInput
 from app.extensions import db
 from app.forum.models import Category, Post, Thread
+from app.limits import REASON_MAX_LENGTH, REASON_MIN_LENGTH
 from app.moderation.models import ModerationAction
 
 # Actions, as stored; the log page words each of them.
@@ -28,9 +30,24 @@ GRANT_MODERATOR = "grant_moderator"
 REVOKE_MODERATOR = "revoke_moderator"
 
 ACTIONS = (
-    HIDE_POST, AUTO_HIDE_POST, RESTORE_POST, DISMISS_FLAGS, KEEP_HIDDEN, LOCK_THREAD, UNLOCK_THREAD,
-    PIN_THREAD, UNPIN_THREAD, MOVE_THREAD, SUSPEND_USER, UNSUSPEND_USER, CREATE_CATEGORY, EDIT_CATEGORY,
-    DELETE_CATEGORY, REORDER_CATEGORY, GRANT_MODERATOR, REVOKE_MODERATOR,
+    HIDE_POST,
+    AUTO_HIDE_POST,
+    RESTORE_POST,
+    DISMISS_FLAGS,
+    KEEP_HIDDEN,
+    LOCK_THREAD,
+    UNLOCK_THREAD,
+    PIN_THREAD,
+    UNPIN_THREAD,
+    MOVE_THREAD,
+    SUSPEND_USER,
+    UNSUSPEND_USER,
+    CREATE_CATEGORY,
+    EDIT_CATEGORY,
+    DELETE_CATEGORY,
+    REORDER_CATEGORY,
+    GRANT_MODERATOR,
+    REVOKE_MODERATOR,
 )
 
 
@@ -58,13 +75,10 @@ def log_action(
     return entry
 
 
-REASON_MAX_LENGTH = 500
-
-
 def check_reason(reason: str | None) -> str:
     """Every moderation and admin action states why: a reason of a few words at least."""
     reason = " ".join((reason or "").split())
-    if len(reason) < 3:
+    if len(reason) < REASON_MIN_LENGTH:
         raise InvalidInput(_("Give the reason for this action, in a few words."), "reason")
     if len(reason) > REASON_MAX_LENGTH:
         raise InvalidInput(_("A reason has at most %(max)d characters.", max=REASON_MAX_LENGTH), "reason")

@@ -4,10 +4,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import User
-from app.forum.models import Category, Post, Thread
-
 from app.clock import utcnow
 from app.extensions import db
+from app.forum.models import Category, Post, Thread
+from app.limits import FLAG_NOTE_MAX_LENGTH, REASON_MAX_LENGTH
 
 FLAG_REASONS = ("spam", "abusive", "off_topic", "other")
 FLAG_STATUSES = ("open", "upheld", "dismissed")
@@ -20,7 +20,7 @@ class Flag(db.Model):
     post_id: Mapped[int] = mapped_column(sa.ForeignKey("posts.id"))
     reporter_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     reason: Mapped[str] = mapped_column(sa.String(16))
-    note: Mapped[str] = mapped_column(sa.String(500), default="")
+    note: Mapped[str] = mapped_column(sa.String(FLAG_NOTE_MAX_LENGTH), default="")
     status: Mapped[str] = mapped_column(sa.String(16), default="open")
     resolver_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     resolved_at: Mapped[datetime | None]
@@ -50,7 +50,7 @@ class ModerationAction(db.Model):
     user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     # Removing an empty category keeps the log lines that name it, without the link.
     category_id: Mapped[int | None] = mapped_column(sa.ForeignKey("categories.id", ondelete="SET NULL"))
-    reason: Mapped[str] = mapped_column(sa.String(500))
+    reason: Mapped[str] = mapped_column(sa.String(REASON_MAX_LENGTH))
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
     # The log names who acted (no actor means the system did) and links to what they acted on.

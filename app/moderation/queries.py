@@ -1,4 +1,5 @@
 """What the flag queue and the public log read, in a fixed number of statements per page."""
+
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -30,9 +31,11 @@ class QueueItem:
 
 def _awaiting():
     """Each post waiting for a moderator, with the moment it started waiting."""
-    flagged = sa.select(Flag.post_id.label("post_id"), sa.func.min(Flag.created_at).label("since")).where(
-        Flag.status == "open"
-    ).group_by(Flag.post_id)
+    flagged = (
+        sa.select(Flag.post_id.label("post_id"), sa.func.min(Flag.created_at).label("since"))
+        .where(Flag.status == "open")
+        .group_by(Flag.post_id)
+    )
     reviews = sa.select(Post.id.label("post_id"), Post.review_requested_at.label("since")).where(
         Post.review_requested_at.is_not(None), Post.review_decided_at.is_(None), Post.hidden_at.is_not(None)
     )
@@ -46,25 +49,34 @@ def queue(number: int, per_page: int) -> Page[QueueItem]:
     total = db.session.scalar(sa.select(sa.func.count()).select_from(awaiting))
     pages = page_count(total, per_page)
     check_page_exists(number, pages)
-    ids = list(db.session.scalars(
-        sa.select(awaiting.c.post_id).order_by(awaiting.c.since, awaiting.c.post_id)
-        .limit(per_page).offset((number - 1) * per_page)
-    ))
+    ids = list(
+        db.session.scalars(
+            sa.select(awaiting.c.post_id)
+            .order_by(awaiting.c.since, awaiting.c.post_id)
+            .limit(per_page)
+            .offset((number - 1) * per_page)
+        )
+    )
     if not ids:
         return Page(items=[], number=number, pages=pages)
-    posts = {post.id: post for post in db.session.scalars(
-        sa.select(Post).options(joinedload(Post.thread)).where(Post.id.in_(ids))
-    )}
+    posts = {
+        post.id: post
+        for post in db.session.scalars(sa.select(Post).options(joinedload(Post.thread)).where(Post.id.in_(ids)))
+    }
     items = {post_id: QueueItem(posts[post_id]) for post_id in ids}
     for flag in db.session.scalars(
         sa.select(Flag).where(Flag.post_id.in_(ids), Flag.status == "open").order_by(Flag.created_at)
     ):
         items[flag.post_id].flags.append(flag)
     authors = {item.post.author_id for item in items.values()}
-    upheld = dict(db.session.execute(
-        sa.select(Post.author_id, sa.func.count(Flag.id)).join(Flag, Flag.post_id == Post.id)
-        .where(Post.author_id.in_(authors), Flag.status == "upheld").group_by(Post.author_id)
-    ).all())
+    upheld = dict(
+        db.session.execute(
+            sa.select(Post.author_id, sa.func.count(Flag.id))
+            .join(Flag, Flag.post_id == Post.id)
+            .where(Post.author_id.in_(authors), Flag.status == "upheld")
+            .group_by(Post.author_id)
+        ).all()
+    )
     for item in items.values():
         item.upheld_before = upheld.get(item.post.author_id, 0)
     return Page(items=list(items.values()), number=number, pages=pages)
@@ -86,6 +98,7 @@ def log_page(number: int, per_page: int, action: str | None = None) -> Page[Mode
             joinedload(ModerationAction.category),
         )
         .order_by(ModerationAction.created_at.desc(), ModerationAction.id.desc())
-        .limit(per_page).offset((number - 1) * per_page)
+        .limit(per_page)
+        .offset((number - 1) * per_page)
     )
     return Page(items=list(entries.unique()), number=number, pages=pages)

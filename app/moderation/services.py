@@ -1,4 +1,5 @@
 """Moderation's rules: members flag, staff act with a reason, and every action is logged publicly."""
+
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -12,13 +13,13 @@ from app.errors import InvalidInput, PermissionDenied
 from app.extensions import db
 from app.forum import services as forum
 from app.forum.models import Category, Post, Thread
+from app.limits import FLAG_NOTE_MAX_LENGTH
 from app.moderation import log
 from app.moderation.log import check_reason, log_action
 from app.moderation.models import FLAG_REASONS, Flag
 from app.notifications import services as notifications
 from app.reputation.services import POST_HIDDEN, POST_RESTORED, points_change
 
-NOTE_MAX_LENGTH = 500
 SUSPENSION_MAX_DAYS = 365
 
 
@@ -59,9 +60,11 @@ def flag_refusal(user: User, post: Post, already_flagged: bool | None = None) ->
 def flagged_post_ids(user: User, posts: list[Post]) -> set[int]:
     if not user.is_authenticated or not posts:
         return set()
-    return set(db.session.scalars(
-        sa.select(Flag.post_id).where(Flag.reporter_id == user.id, Flag.post_id.in_([post.id for post in posts]))
-    ))
+    return set(
+        db.session.scalars(
+            sa.select(Flag.post_id).where(Flag.reporter_id == user.id, Flag.post_id.in_([post.id for post in posts]))
+        )
+    )
 
 
 def flag_post(member: User, post: Post, reason: str, note: str = "") -> Flag:
@@ -75,8 +78,8 @@ def flag_post(member: User, post: Post, reason: str, note: str = "") -> Flag:
     note = " ".join((note or "").split())
     if reason == "other" and not note:
         raise InvalidInput(_("Say in a few words what is wrong with this message."), "note")
-    if len(note) > NOTE_MAX_LENGTH:
-        raise InvalidInput(_("A note has at most %(max)d characters.", max=NOTE_MAX_LENGTH), "note")
+    if len(note) > FLAG_NOTE_MAX_LENGTH:
+        raise InvalidInput(_("A note has at most %(max)d characters.", max=FLAG_NOTE_MAX_LENGTH), "note")
     flag = Flag(post_id=post.id, reporter_id=member.id, reason=reason, note=note)
     db.session.add(flag)
     db.session.flush()
@@ -128,6 +131,8 @@ def hide_post(actor: User, post: Post, reason: str, suspend_days: int | None = N
     With `suspend_days`, its author is suspended too, for the same reason."""
     ensure_staff(actor)
     reason = check_reason(reason)
+    if suspend_days:
+        suspend_days = check_suspension(post.author, suspend_days)
     _lock_post(post)
     if post.is_deleted:
         raise InvalidInput(_("This message was deleted by its author; there is nothing to hide."))
@@ -229,9 +234,8 @@ def move_thread(actor: User, thread: Thread, category_slug: str, reason: str) ->
 # Members
 
 
-def suspend(actor: User, member: User, days: int | str | None, reason: str) -> None:
-    ensure_staff(actor)
-    reason = check_reason(reason)
+def check_suspension(member: User, days: int | str | None) -> int:
+    """The number of days `member` may be suspended for, or the refusal."""
     if member.is_staff:
         raise PermissionDenied(_("Staff accounts cannot be suspended; an administrator changes their role."))
     try:
@@ -240,6 +244,13 @@ def suspend(actor: User, member: User, days: int | str | None, reason: str) -> N
         days = 0
     if not 1 <= days <= SUSPENSION_MAX_DAYS:
         raise InvalidInput(_("A suspension lasts from 1 to %(max)d days.", max=SUSPENSION_MAX_DAYS), "days")
+    return days
+
+
+def suspend(actor: User, member: User, days: int | str | None, reason: str) -> None:
+    ensure_staff(actor)
+    reason = check_reason(reason)
+    days = check_suspension(member, days)
     member.suspended_until = utcnow() + timedelta(days=days)
     member.suspension_reason = reason
     log_action(actor, log.SUSPEND_USER, reason, user=member)

@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 from app.accounts import services as accounts
 from app.accounts.roles import staff_required
 from app.errors import InvalidInput, NotFound
-from app.extensions import db
+from app.forms import commit_change
 from app.forum import queries as forum_queries
 from app.forum.urls import post_url
 from app.moderation import log, queries, services
@@ -57,8 +57,8 @@ def moderation_helpers():
     }
 
 
-def _back(form: ReasonForm, default: str):
-    db.session.commit()
+def _redirect_back(form: ReasonForm, default: str):
+    """To the page the action was taken from (the queue, say), else to `default`."""
     return redirect(safe_next(form.next.data, default))
 
 
@@ -70,8 +70,7 @@ def _back(form: ReasonForm, default: str):
 def flag(post_id: int):
     post = forum_queries.post_by_id(post_id)
     form = FlagForm()
-    services.flag_post(current_user, post, form.reason.data, form.note.data)
-    db.session.commit()
+    commit_change(lambda: services.flag_post(current_user, post, form.reason.data, form.note.data))
     flash(_("Thank you: the moderators will look at this message."), "success")
     return redirect(post_url(post))
 
@@ -80,8 +79,7 @@ def flag(post_id: int):
 @login_required
 def request_review(post_id: int):
     post = forum_queries.post_by_id(post_id)
-    services.request_review(current_user, post)
-    db.session.commit()
+    commit_change(lambda: services.request_review(current_user, post))
     flash(_("A moderator will look at your message again."), "success")
     return redirect(post_url(post))
 
@@ -101,8 +99,8 @@ def flags():
 def hide_post(post_id: int):
     post = forum_queries.post_by_id(post_id)
     form = HideForm()
-    services.hide_post(current_user, post, form.reason.data, suspend_days=form.suspend_days.data)
-    return _back(form, post_url(post))
+    commit_change(lambda: services.hide_post(current_user, post, form.reason.data, suspend_days=form.suspend_days.data))
+    return _redirect_back(form, post_url(post))
 
 
 @bp.post("/moderation/posts/<int:post_id>/restore")
@@ -110,8 +108,8 @@ def hide_post(post_id: int):
 def restore_post(post_id: int):
     post = forum_queries.post_by_id(post_id)
     form = ReasonForm()
-    services.restore_post(current_user, post, form.reason.data)
-    return _back(form, post_url(post))
+    commit_change(lambda: services.restore_post(current_user, post, form.reason.data))
+    return _redirect_back(form, post_url(post))
 
 
 @bp.post("/moderation/flags/<int:post_id>/dismiss")
@@ -119,8 +117,8 @@ def restore_post(post_id: int):
 def dismiss_flags(post_id: int):
     post = forum_queries.post_by_id(post_id)
     form = ReasonForm()
-    services.dismiss_flags(current_user, post, form.reason.data)
-    return _back(form, url_for("moderation.flags"))
+    commit_change(lambda: services.dismiss_flags(current_user, post, form.reason.data))
+    return _redirect_back(form, url_for("moderation.flags"))
 
 
 @bp.post("/moderation/threads/<int:thread_id>/<any(lock, unlock, pin, unpin):action>")
@@ -129,10 +127,10 @@ def thread_action(thread_id: int, action: str):
     thread = forum_queries.visible_thread(thread_id)
     form = ReasonForm()
     if action in ("lock", "unlock"):
-        services.set_locked(current_user, thread, action == "lock", form.reason.data)
+        commit_change(lambda: services.set_locked(current_user, thread, action == "lock", form.reason.data))
     else:
-        services.set_pinned(current_user, thread, action == "pin", form.reason.data)
-    return _back(form, url_for("forum.thread", thread_id=thread.id, slug=thread.slug))
+        commit_change(lambda: services.set_pinned(current_user, thread, action == "pin", form.reason.data))
+    return _redirect_back(form, url_for("forum.thread", thread_id=thread.id, slug=thread.slug))
 
 
 @bp.post("/moderation/threads/<int:thread_id>/move")
@@ -140,8 +138,8 @@ def thread_action(thread_id: int, action: str):
 def move_thread(thread_id: int):
     thread = forum_queries.visible_thread(thread_id)
     form = MoveForm()
-    services.move_thread(current_user, thread, form.category.data, form.reason.data)
-    return _back(form, url_for("forum.thread", thread_id=thread.id, slug=thread.slug))
+    commit_change(lambda: services.move_thread(current_user, thread, form.category.data, form.reason.data))
+    return _redirect_back(form, url_for("forum.thread", thread_id=thread.id, slug=thread.slug))
 
 
 @bp.post("/moderation/users/<username>/<any(suspend, unsuspend):action>")
@@ -152,10 +150,10 @@ def suspension(username: str, action: str):
         raise NotFound(_("No member goes by this name."))
     form = SuspendForm()
     if action == "suspend":
-        services.suspend(current_user, member, form.days.data, form.reason.data)
+        commit_change(lambda: services.suspend(current_user, member, form.days.data, form.reason.data))
     else:
-        services.lift_suspension(current_user, member, form.reason.data)
-    return _back(form, url_for("accounts.profile", username=member.username))
+        commit_change(lambda: services.lift_suspension(current_user, member, form.reason.data))
+    return _redirect_back(form, url_for("accounts.profile", username=member.username))
 
 
 # Everyone

@@ -6,6 +6,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.clock import utcnow
 from app.extensions import db
+from app.limits import REASON_MAX_LENGTH
 
 if TYPE_CHECKING:
     from app.accounts.models import User
@@ -34,7 +35,8 @@ class Notification(db.Model):
     actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     thread_id: Mapped[int | None] = mapped_column(sa.ForeignKey("threads.id"))
     post_id: Mapped[int | None] = mapped_column(sa.ForeignKey("posts.id"))
-    detail: Mapped[str] = mapped_column(sa.String(500), default="")
+    # A moderator's reason, told to the member it concerns.
+    detail: Mapped[str] = mapped_column(sa.String(REASON_MAX_LENGTH), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     read_at: Mapped[datetime | None]
 

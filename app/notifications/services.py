@@ -1,4 +1,5 @@
 """Notifications: telling members what happened to them and to the threads they watch."""
+
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
@@ -7,6 +8,7 @@ from app.accounts.models import User
 from app.clock import utcnow
 from app.extensions import db
 from app.forum.models import Post, Thread
+from app.limits import REASON_MAX_LENGTH
 from app.notifications.models import Notification, Subscription
 from app.pagination import Page, check_page_exists, page_count
 
@@ -31,12 +33,16 @@ def notify(
     """Leave `user` a notification; the caller commits. Nobody is notified of their own doing."""
     if actor is not None and actor.id == user.id:
         return
-    db.session.add(Notification(
-        user_id=user.id, kind=kind, detail=detail[:500],
-        actor_id=actor.id if actor else None,
-        thread_id=thread.id if thread else (post.thread_id if post else None),
-        post_id=post.id if post else None,
-    ))
+    db.session.add(
+        Notification(
+            user_id=user.id,
+            kind=kind,
+            detail=detail[:REASON_MAX_LENGTH],
+            actor_id=actor.id if actor else None,
+            thread_id=thread.id if thread else (post.thread_id if post else None),
+            post_id=post.id if post else None,
+        )
+    )
 
 
 # Watching threads
@@ -81,15 +87,19 @@ def notify_watchers(thread: Thread, post: Post) -> None:
 
     One query finds the watchers and one statement writes all their notifications, however many."""
     watcher_ids = db.session.scalars(
-        sa.select(Subscription.user_id)
-        .where(Subscription.thread_id == thread.id, Subscription.user_id != post.author_id)
+        sa.select(Subscription.user_id).where(
+            Subscription.thread_id == thread.id, Subscription.user_id != post.author_id
+        )
     ).all()
     if not watcher_ids:
         return
-    db.session.execute(sa.insert(Notification), [
-        {"user_id": user_id, "kind": REPLY, "actor_id": post.author_id, "thread_id": thread.id, "post_id": post.id}
-        for user_id in watcher_ids
-    ])
+    db.session.execute(
+        sa.insert(Notification),
+        [
+            {"user_id": user_id, "kind": REPLY, "actor_id": post.author_id, "thread_id": thread.id, "post_id": post.id}
+            for user_id in watcher_ids
+        ],
+    )
 
 
 # Reading them
@@ -97,7 +107,8 @@ def notify_watchers(thread: Thread, post: Post) -> None:
 
 def unread_count(user: User) -> int:
     return db.session.scalar(
-        sa.select(sa.func.count()).select_from(Notification)
+        sa.select(sa.func.count())
+        .select_from(Notification)
         .where(Notification.user_id == user.id, Notification.read_at.is_(None))
     )
 

@@ -2,7 +2,7 @@ from flask import Blueprint, current_app, flash, g, redirect, render_template, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.extensions import db
+from app.forms import commit_change
 from app.forum import queries as forum_queries
 from app.forum.models import Thread
 from app.forum.urls import post_url
@@ -11,6 +11,7 @@ from app.notifications.models import Notification
 from app.pagination import requested_page
 
 bp = Blueprint("notifications", __name__)
+
 
 @bp.app_context_processor
 def notification_helpers():
@@ -36,8 +37,7 @@ def is_watching(thread: Thread) -> bool:
 @login_required
 def watch(thread_id: int):
     thread = forum_queries.visible_thread(thread_id)
-    watching = services.toggle_watch(current_user, thread)
-    db.session.commit()
+    watching = commit_change(lambda: services.toggle_watch(current_user, thread))
     if watching:
         flash(_("You are watching this thread: you will be notified of new replies."), "success")
     else:
@@ -51,16 +51,13 @@ def index():
     number = requested_page()
     per_page = current_app.config["NOTIFICATIONS_PER_PAGE"]
     page = services.notifications_page(current_user, number, per_page)
-    return render_template(
-        "notifications/index.html", page=page, wording=wording, reason=reason, target_url=target_url
-    )
+    return render_template("notifications/index.html", page=page, wording=wording, reason=reason, target_url=target_url)
 
 
 @bp.post("/notifications/read")
 @login_required
 def mark_read():
-    services.mark_all_read(current_user)
-    db.session.commit()
+    commit_change(lambda: services.mark_all_read(current_user))
     return redirect(url_for("notifications.index"))
 
 

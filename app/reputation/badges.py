@@ -1,4 +1,5 @@
 """Badges: milestones of a member's contributions, awarded once with the date they were earned."""
+
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
@@ -45,9 +46,9 @@ class EarnedBadge(NamedTuple):
 
 def helpful_reply_count(user: User) -> int:
     return db.session.scalar(
-        sa.select(sa.func.count()).select_from(Post).where(
-            Post.author_id == user.id, Post.helpful_count > 0, Post.deleted_at.is_(None), Post.hidden_at.is_(None)
-        )
+        sa.select(sa.func.count())
+        .select_from(Post)
+        .where(Post.author_id == user.id, Post.helpful_count > 0, Post.deleted_at.is_(None), Post.hidden_at.is_(None))
     )
 
 
@@ -55,7 +56,8 @@ def solution_count(user: User) -> int:
     """Replies of `user` accepted as the solution of someone else's thread."""
     solution = aliased(Post)
     return db.session.scalar(
-        sa.select(sa.func.count()).select_from(Thread)
+        sa.select(sa.func.count())
+        .select_from(Thread)
         .join(solution, solution.id == Thread.solution_post_id)
         .where(solution.author_id == user.id, Thread.author_id != user.id, Thread.deleted_at.is_(None))
     )
@@ -66,14 +68,15 @@ def award_for_contributions(user: User) -> None:
     if user.is_staff:
         return
     held = set(db.session.scalars(sa.select(Badge.key).where(Badge.user_id == user.id)))
-    reached = _reached(HELPFUL_MILESTONES, helpful_reply_count(user)) | _reached(SOLUTION_MILESTONES, solution_count(user))
+    reached = _reached(HELPFUL_MILESTONES, helpful_reply_count(user)) | _reached(
+        SOLUTION_MILESTONES, solution_count(user)
+    )
     for key in sorted(reached - held):
         try:
             with db.session.begin_nested():
                 db.session.add(Badge(user_id=user.id, key=key))
         except IntegrityError:
             pass  # a concurrent request awarded it first; the savepoint keeps the rest of the work
-
 
 
 def _reached(milestones: dict[int, str], count: int) -> set[str]:

@@ -16,7 +16,9 @@ def verify() -> None:
     for line in drift:
         click.echo(str(line))
     if drift:
-        raise click.ClickException(f"{len(drift)} figures differ from the ledger; `flask reputation rebuild` repairs them.")
+        raise click.ClickException(
+            f"{len(drift)} figures differ from the ledger; `flask reputation rebuild` repairs them."
+        )
     click.echo("Reputation and helpful counts agree with the ledger.")
 
 

@@ -1,4 +1,5 @@
 """Checking the ledger against the cached figures, and repairing the cache from it."""
+
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -23,7 +24,8 @@ class Drift:
 def _users_adrift() -> list[tuple[str, int, int]]:
     ledger = (
         sa.select(ReputationEvent.user_id, sa.func.sum(ReputationEvent.delta).label("total"))
-        .group_by(ReputationEvent.user_id).subquery()
+        .group_by(ReputationEvent.user_id)
+        .subquery()
     )
     return db.session.execute(
         sa.select(User.username, User.reputation, sa.func.coalesce(ledger.c.total, 0))
@@ -34,9 +36,7 @@ def _users_adrift() -> list[tuple[str, int, int]]:
 
 
 def _posts_adrift() -> list[tuple[int, int, int]]:
-    marks = (
-        sa.select(HelpfulMark.post_id, sa.func.count().label("total")).group_by(HelpfulMark.post_id).subquery()
-    )
+    marks = sa.select(HelpfulMark.post_id, sa.func.count().label("total")).group_by(HelpfulMark.post_id).subquery()
     return db.session.execute(
         sa.select(Post.id, Post.helpful_count, sa.func.coalesce(marks.c.total, 0))
         .outerjoin(marks, marks.c.post_id == Post.id)
@@ -57,7 +57,8 @@ def rebuild() -> int:
     users, posts = _users_adrift(), _posts_adrift()
     ledger_total = (
         sa.select(sa.func.coalesce(sa.func.sum(ReputationEvent.delta), 0))
-        .where(ReputationEvent.user_id == User.id).scalar_subquery()
+        .where(ReputationEvent.user_id == User.id)
+        .scalar_subquery()
     )
     db.session.execute(sa.update(User).values(reputation=ledger_total))
     mark_count = sa.select(sa.func.count()).where(HelpfulMark.post_id == Post.id).scalar_subquery()

@@ -1,4 +1,5 @@
 """What the profile and the leaderboard read of reputation, each in one statement."""
+
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -14,9 +15,12 @@ LEADERBOARD_SIZE = 20
 
 def _visible_posts_of(user: User):
     return (
-        sa.select(Post).join(Post.thread).options(contains_eager(Post.thread))
-        .where(Post.author_id == user.id, Post.deleted_at.is_(None), Post.hidden_at.is_(None),
-               Thread.deleted_at.is_(None))
+        sa.select(Post)
+        .join(Post.thread)
+        .options(contains_eager(Post.thread))
+        .where(
+            Post.author_id == user.id, Post.deleted_at.is_(None), Post.hidden_at.is_(None), Thread.deleted_at.is_(None)
+        )
     )
 
 
@@ -46,14 +50,17 @@ def history(user: User, limit: int = 20) -> list[tuple[ReputationEvent, Thread |
 
 def top_all_time(limit: int = LEADERBOARD_SIZE) -> list[tuple[User, int]]:
     rows = db.session.scalars(
-        sa.select(User).where(User.role == MEMBER, User.reputation > 0)
-        .order_by(User.reputation.desc(), User.id).limit(limit)
+        sa.select(User)
+        .where(User.role == MEMBER, User.reputation > 0)
+        .order_by(User.reputation.desc(), User.id)
+        .limit(limit)
     )
     return [(user, user.reputation) for user in rows]
 
 
-def top_earners(since: datetime | None = None, category: Category | None = None,
-                limit: int = LEADERBOARD_SIZE) -> list[tuple[User, int]]:
+def top_earners(
+    since: datetime | None = None, category: Category | None = None, limit: int = LEADERBOARD_SIZE
+) -> list[tuple[User, int]]:
     """Members by what the ledger gave them since a date and for posts in one category, if given."""
     earned = sa.func.sum(ReputationEvent.delta).label("earned")
     query = sa.select(User, earned).join(ReputationEvent, ReputationEvent.user_id == User.id).where(User.role == MEMBER)

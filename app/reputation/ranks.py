@@ -1,4 +1,5 @@
 """Ranks earned by reputation, shown beside every member's name."""
+
 from typing import NamedTuple
 
 from flask_babel import lazy_gettext as _l

@@ -4,6 +4,7 @@ Every change that can move a member's points goes through `points_change`: it me
 post earns before and after the change and writes the difference to the ledger, in the same
 transaction, together with the cached `User.reputation`. So the ledger of a post always sums to
 what the post earns now, whatever the order of marks, solutions, hides and restores."""
+
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -54,10 +55,15 @@ def points_change(post: Post, reason: str, actor: User | None = None) -> Iterato
 
 
 def record(user: User, delta: int, reason: str, post: Post | None = None, actor: User | None = None) -> None:
-    db.session.add(ReputationEvent(
-        user_id=user.id, delta=delta, reason=reason,
-        post_id=post.id if post else None, actor_id=actor.id if actor else None,
-    ))
+    db.session.add(
+        ReputationEvent(
+            user_id=user.id,
+            delta=delta,
+            reason=reason,
+            post_id=post.id if post else None,
+            actor_id=actor.id if actor else None,
+        )
+    )
     user.reputation = User.reputation + delta
 
 
@@ -87,9 +93,12 @@ def helpful_refusal(user: User, post: Post) -> str | None:
 
 
 def has_marked(user: User, post: Post) -> bool:
-    return db.session.scalar(
-        sa.select(HelpfulMark.id).where(HelpfulMark.post_id == post.id, HelpfulMark.user_id == user.id)
-    ) is not None
+    return (
+        db.session.scalar(
+            sa.select(HelpfulMark.id).where(HelpfulMark.post_id == post.id, HelpfulMark.user_id == user.id)
+        )
+        is not None
+    )
 
 
 def toggle_helpful(member: User, post: Post) -> bool:
@@ -117,11 +126,13 @@ def marked_post_ids(user: User, posts: list[Post]) -> set[int]:
     """Which of `posts` the viewer has marked helpful (one query for a whole page)."""
     if not user.is_authenticated or not posts:
         return set()
-    return set(db.session.scalars(
-        sa.select(HelpfulMark.post_id).where(
-            HelpfulMark.user_id == user.id, HelpfulMark.post_id.in_([post.id for post in posts])
+    return set(
+        db.session.scalars(
+            sa.select(HelpfulMark.post_id).where(
+                HelpfulMark.user_id == user.id, HelpfulMark.post_id.in_([post.id for post in posts])
+            )
         )
-    ))
+    )
 
 
 # Accepted solutions

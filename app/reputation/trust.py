@@ -1,4 +1,5 @@
 """Trust: what members with little reputation may not do yet, to keep spam and floods out."""
+
 from flask import current_app
 from flask_babel import ngettext
 

@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from app.clock import utcnow
-from app.extensions import db
+from app.forms import commit_change
 from app.forum import queries as forum_queries
 from app.forum.urls import post_url
 from app.reputation import queries, services
@@ -40,8 +40,7 @@ bp.add_app_template_global(rank_for)
 @login_required
 def helpful(post_id: int):
     post = forum_queries.post_by_id(post_id)
-    marked = services.toggle_helpful(current_user, post)
-    db.session.commit()
+    marked = commit_change(lambda: services.toggle_helpful(current_user, post))
     if wants_json():
         return jsonify(helpful=marked, count=post.helpful_count)
     return redirect(post_url(post))
@@ -51,8 +50,7 @@ def helpful(post_id: int):
 @login_required
 def solution(post_id: int):
     post = forum_queries.post_by_id(post_id)
-    accepted = services.toggle_solution(current_user, post)
-    db.session.commit()
+    accepted = commit_change(lambda: services.toggle_solution(current_user, post))
     if wants_json():
         return jsonify(solution=accepted)
     return redirect(post_url(post))

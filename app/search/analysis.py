@@ -1,4 +1,5 @@
 """One analysis chain for French and English: words, lower case, no accents, both stemmers."""
+
 from functools import lru_cache
 
 from whoosh.analysis import CharsetFilter, Filter, LowercaseFilter, RegexTokenizer

@@ -1,4 +1,5 @@
 """What the index holds for a post, read from the database."""
+
 import hashlib
 import math
 from collections.abc import Iterable, Iterator
@@ -16,7 +17,9 @@ BATCH = 2_000
 def _posts(*conditions) -> sa.Select:
     return (
         sa.select(Post)
-        .join(Post.thread).join(Thread.category).join(Post.author)
+        .join(Post.thread)
+        .join(Thread.category)
+        .join(Post.author)
         .options(contains_eager(Post.thread).contains_eager(Thread.category), contains_eager(Post.author))
         .where(*conditions)
     )
@@ -29,8 +32,14 @@ def indexable(post: Post) -> bool:
 def fingerprint(post: Post) -> str:
     """Everything an entry is written from, but the words themselves (an edit stamps `edited_at`)."""
     thread = post.thread
-    parts = (post.edited_at or post.created_at, post.helpful_count, thread.title, thread.category.slug,
-             thread.solution_post_id, post.author.username_key)
+    parts = (
+        post.edited_at or post.created_at,
+        post.helpful_count,
+        thread.title,
+        thread.category.slug,
+        thread.solution_post_id,
+        post.author.username_key,
+    )
     return hashlib.sha1(repr(parts).encode()).hexdigest()[:16]
 
 
@@ -82,7 +91,8 @@ def every_indexable_post(session: Session) -> Iterator[Post]:
     while True:
         batch = session.scalars(
             _posts(Post.id > last_id, Post.deleted_at.is_(None), Post.hidden_at.is_(None), Thread.deleted_at.is_(None))
-            .order_by(Post.id).limit(BATCH)
+            .order_by(Post.id)
+            .limit(BATCH)
         ).all()
         if not batch:
             return

@@ -3,6 +3,7 @@
 The index folder holds generations (`index-<time>`) and a `current` link to the one in use, so
 that a rebuild fills a new generation while the old one serves, then swaps the link at once.
 Whoosh lets one writer at a time hold an index; writers here wait for that lock a short while."""
+
 import fcntl
 import os
 import shutil

@@ -1,4 +1,5 @@
 """Rebuilding the index from scratch, and checking it against the database."""
+
 from dataclasses import dataclass, field
 
 from app.database import reading_session
@@ -15,7 +16,9 @@ def rebuild() -> int:
     the new one right after the swap."""
     with index.rebuilding():
         generation = index.new_generation()
-        writer = index.whoosh_index.open_dir(str(generation)).writer(procs=2, limitmb=REBUILD_MEMORY_MB, multisegment=True)
+        writer = index.whoosh_index.open_dir(str(generation)).writer(
+            procs=2, limitmb=REBUILD_MEMORY_MB, multisegment=True
+        )
         count = 0
         with reading_session(db.engine) as session:
             for post in documents.every_indexable_post(session):
@@ -40,8 +43,11 @@ class Report:
         return not (self.missing or self.stale or self.extra)
 
     def lines(self) -> list[str]:
-        lines = [f"{name}: {len(ids)} posts ({', '.join(map(str, ids[:20]))}{' …' if len(ids) > 20 else ''})"
-                 for name, ids in (("missing", self.missing), ("stale", self.stale), ("extra", self.extra)) if ids]
+        lines = [
+            f"{name}: {len(ids)} posts ({', '.join(map(str, ids[:20]))}{' …' if len(ids) > 20 else ''})"
+            for name, ids in (("missing", self.missing), ("stale", self.stale), ("extra", self.extra))
+            if ids
+        ]
         if self.queued:
             lines.append(f"queued: {self.queued} changes wait in the outbox")
         if self.rebuilding:

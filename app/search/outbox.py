@@ -6,6 +6,7 @@ applies the pending rows to the index (`apply_pending`), reading the posts afres
 writer lock, so that the last writer always writes the newest state; rows are deleted only once
 the index has them. Rows a failed or locked-out attempt leaves behind wait for the next writer,
 `flask search drain` or `flask search check`."""
+
 import logging
 from collections.abc import Iterable
 
@@ -120,7 +121,9 @@ def apply_pending(everything: bool = False, timeout: float | None = None) -> int
 
 def _apply_batch(session: Session, writer) -> int:
     rows = session.execute(
-        sa.select(SearchOutbox.id, SearchOutbox.post_id, SearchOutbox.thread_id).order_by(SearchOutbox.id).limit(DRAIN_BATCH)
+        sa.select(SearchOutbox.id, SearchOutbox.post_id, SearchOutbox.thread_id)
+        .order_by(SearchOutbox.id)
+        .limit(DRAIN_BATCH)
     ).all()
     try:
         entries, gone = documents.changed(

@@ -3,6 +3,7 @@
 Words (all required), "exact phrases", -excluded, OR between two terms, and the filters
 category:slug, author:name, solved:yes|no, is:solution, before:YYYY-MM-DD, after:YYYY-MM-DD.
 Whatever cannot be understood is searched as words or left out with a note, never an error."""
+
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -11,9 +12,9 @@ from flask_babel import gettext as _
 from whoosh import query as q
 
 from app.accounts.usernames import lookalike_key, normalise
+from app.limits import SEARCH_QUERY_MAX_LENGTH
 from app.search.analysis import terms
 
-MAX_QUERY_LENGTH = 500
 MAX_CLAUSES = 30
 TOKEN = re.compile(r'(?P<minus>-)?(?:(?P<key>[A-Za-z]+):)?(?:"(?P<phrase>[^"]*)"?|(?P<word>[^\s"]+))')
 TEXT_FIELDS = ("title", "body")
@@ -76,9 +77,9 @@ FILTERS = ("category", "author", "solved", "is", "before", "after")
 
 def parse(raw: str) -> ParsedQuery:
     parsed = ParsedQuery()
-    if len(raw) > MAX_QUERY_LENGTH:
-        raw = raw[:MAX_QUERY_LENGTH]
-        parsed.notes.append(_("The search was cut to its first %(max)d characters.", max=MAX_QUERY_LENGTH))
+    if len(raw) > SEARCH_QUERY_MAX_LENGTH:
+        raw = raw[:SEARCH_QUERY_MAX_LENGTH]
+        parsed.notes.append(_("The search was cut to its first %(max)d characters.", max=SEARCH_QUERY_MAX_LENGTH))
     required: list[q.Query] = []
     excluded: list[q.Query] = []
     filters: list[q.Query] = []

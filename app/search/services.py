@@ -1,4 +1,5 @@
 """Searching: the query's results grouped by thread, with a highlighted snippet for each."""
+
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -42,7 +43,7 @@ class _Marks(HtmlFormatter):
     """Matched words in <mark>, everything else escaped."""
 
     def format_token(self, text, token, replace=False):
-        return f"<mark>{escape(token.text if replace else text[token.startchar:token.endchar])}</mark>"
+        return f"<mark>{escape(token.text if replace else text[token.startchar : token.endchar])}</mark>"
 
     def _text(self, text):
         return str(escape(text))
@@ -55,13 +56,21 @@ def search(raw: str, number: int = 1, sort: str = "relevance", per_page: int | N
     if parsed.query is None:
         return Results([], number, False, parsed.notes or [_("Type a few words to search.")])
     if number > MAX_PAGE:
-        return Results([], number, False, [_("Only the first %(max)d pages of results are shown; narrow the search.", max=MAX_PAGE)])
+        return Results(
+            [],
+            number,
+            False,
+            [_("Only the first %(max)d pages of results are shown; narrow the search.", max=MAX_PAGE)],
+        )
     wanted = number * per_page + 1  # one more than shown tells whether a next page exists
     best = _best_post_per_thread(index.searcher(), parsed.query, wanted, sort)
-    page = best[(number - 1) * per_page: number * per_page]
+    page = best[(number - 1) * per_page : number * per_page]
     posts = _posts([int(hit["post_id"]) for hit in page])
-    hits = [Hit(posts[int(hit["post_id"])], _snippet(hit, posts[int(hit["post_id"])]))
-            for hit in page if int(hit["post_id"]) in posts]
+    hits = [
+        Hit(posts[int(hit["post_id"])], _snippet(hit, posts[int(hit["post_id"])]))
+        for hit in page
+        if int(hit["post_id"]) in posts
+    ]
     return Results(hits, number, len(best) == wanted, parsed.notes)
 
 
@@ -90,7 +99,8 @@ def _posts(ids: list[int]) -> dict[int, Post]:
     if not ids:
         return {}
     query = (
-        sa.select(Post).options(joinedload(Post.thread).joinedload(Thread.category))
+        sa.select(Post)
+        .options(joinedload(Post.thread).joinedload(Thread.category))
         .where(Post.id.in_(ids), Post.deleted_at.is_(None), Post.hidden_at.is_(None))
     )
     return {post.id: post for post in db.session.scalars(query)}

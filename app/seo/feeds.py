@@ -1,4 +1,5 @@
 """Atom feeds (RFC 4287) of the newest threads, for feed readers."""
+
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -47,7 +48,9 @@ def _entry(entry: Entry) -> str:
     return "<entry>" + "".join(parts) + "</entry>\n"
 
 
-def atom(*, title: str, feed_url: str, page_url: str, site_name: str, updated: datetime, entries: list[Entry], language: str) -> str:
+def atom(
+    *, title: str, feed_url: str, page_url: str, site_name: str, updated: datetime, entries: list[Entry], language: str
+) -> str:
     head = [
         _element("id", feed_url),
         _element("title", title),
@@ -60,7 +63,8 @@ def atom(*, title: str, feed_url: str, page_url: str, site_name: str, updated: d
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="{xml_text(language)}">\n'
-        + "\n".join(head) + "\n"
+        + "\n".join(head)
+        + "\n"
         + "".join(_entry(entry) for entry in entries)
         + "</feed>\n"
     )
@@ -68,7 +72,9 @@ def atom(*, title: str, feed_url: str, page_url: str, site_name: str, updated: d
 
 def entry(thread: Thread, opening: Post | None) -> Entry:
     """A feed entry for a thread; the opening post's words only while the post is shown."""
-    summary = plain_text(opening.body_html, limit=SUMMARY_LENGTH) if opening is not None and opening.is_visible else None
+    summary = (
+        plain_text(opening.body_html, limit=SUMMARY_LENGTH) if opening is not None and opening.is_visible else None
+    )
     return Entry(
         id=url_for("forum.thread", thread_id=thread.id, _external=True),
         title=thread.title,

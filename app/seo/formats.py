@@ -1,4 +1,5 @@
 """Dates and text as the machine-read formats (sitemaps, Atom, JSON-LD) want them."""
+
 import re
 from datetime import datetime
 from xml.sax.saxutils import escape

@@ -1,4 +1,5 @@
 """What a page's <head> says about it: its canonical and neighbouring URLs, language, summary."""
+
 from dataclasses import dataclass
 
 from flask import url_for

@@ -1,4 +1,5 @@
 """What the SEO pages read. Sitemaps never load all threads: they aggregate or stream."""
+
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -33,9 +34,9 @@ def thread_sitemaps(size: int) -> list[tuple[int, datetime]]:
 
 
 def has_live_threads(first_id: int, last_id: int) -> bool:
-    return db.session.scalar(
-        sa.select(Thread.id).where(_LIVE, Thread.id.between(first_id, last_id)).limit(1)
-    ) is not None
+    return (
+        db.session.scalar(sa.select(Thread.id).where(_LIVE, Thread.id.between(first_id, last_id)).limit(1)) is not None
+    )
 
 
 def live_threads_between(first_id: int, last_id: int) -> sa.Select:
@@ -53,10 +54,14 @@ def newest_threads(limit: int, category: Category | None = None) -> list[tuple[T
     if category is not None:
         query = query.where(Thread.category_id == category.id)
     threads = list(db.session.scalars(query))
-    openings = {
-        post.thread_id: post
-        for post in db.session.scalars(
-            sa.select(Post).where(Post.thread_id.in_([thread.id for thread in threads]), Post.position == 1)
-        )
-    } if threads else {}
+    openings = (
+        {
+            post.thread_id: post
+            for post in db.session.scalars(
+                sa.select(Post).where(Post.thread_id.in_([thread.id for thread in threads]), Post.position == 1)
+            )
+        }
+        if threads
+        else {}
+    )
     return [(thread, openings.get(thread.id)) for thread in threads]

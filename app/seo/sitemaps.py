@@ -1,5 +1,6 @@
 """Sitemap XML (sitemaps.org 0.9): an index of child sitemaps, one child for the home and
 category pages, and thread children streamed from the database batch by batch."""
+
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 

@@ -3,6 +3,7 @@
 Google reads a solved thread as a QAPage (question, accepted and suggested answers, votes = helpful
 marks) and any other thread as a DiscussionForumPosting with its replies as comments. Hidden and
 deleted posts never appear, neither their words nor as answers."""
+
 import json
 from collections.abc import Iterable
 
@@ -35,7 +36,11 @@ def json_ld(*items: dict | None) -> Markup:
 
 
 def person(user: User) -> dict:
-    return {"@type": "Person", "name": user.username, "url": url_for("accounts.profile", username=user.username, _external=True)}
+    return {
+        "@type": "Person",
+        "name": user.username,
+        "url": url_for("accounts.profile", username=user.username, _external=True),
+    }
 
 
 def thread_url(thread: Thread) -> str:
@@ -62,7 +67,9 @@ def category_crumb(category) -> tuple[str, str]:
     return category.name, url_for("forum.category", slug=category.slug, _external=True)
 
 
-def thread_page(thread: Thread, page: Page[Post], solution: Post | None, opening: Post | None, site_name: str) -> list[dict]:
+def thread_page(
+    thread: Thread, page: Page[Post], solution: Post | None, opening: Post | None, site_name: str
+) -> list[dict]:
     """The JSON-LD of one page of a thread: what it discusses, and where it stands in the site."""
     trail = breadcrumbs(site_crumb(site_name), category_crumb(thread.category), (thread.title, thread_url(thread)))
     if opening is None or not opening.is_visible:

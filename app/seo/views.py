@@ -1,4 +1,5 @@
 """The routes search engines and feed readers ask for, and the helpers page heads use."""
+
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, abort, current_app, redirect, request, url_for
