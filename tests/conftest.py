@@ -6,6 +6,7 @@ database created for the run and dropped after it; the default is a fresh SQLite
 import contextvars
 import os
 import uuid
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
@@ -22,6 +23,21 @@ from app.reputation import services as reputation
 from tests.helpers import Auth, make_user, write_reply
 
 
+@contextmanager
+def new_postgres_database(server_url: str, prefix: str):
+    """A database of its own on the PostgreSQL server that `server_url` reaches, dropped afterwards."""
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    try:
+        yield sa.engine.make_url(server_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
+
 @pytest.fixture(scope="session")
 def postgres_url():
     """A PostgreSQL database for the whole run, or None to use SQLite."""
@@ -29,17 +45,8 @@ def postgres_url():
     if not admin_url:
         yield None
         return
-    name = f"entraide_test_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    url = sa.engine.make_url(admin_url).set(database=name)
-    try:
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
+    with new_postgres_database(admin_url, "entraide_test") as url:
+        yield url
 
 
 @pytest.fixture
@@ -49,16 +56,8 @@ def server_database_url(postgres_url):
     if not postgres_url:
         yield None
         return
-    name = f"entraide_live_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(postgres_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    try:
-        yield sa.engine.make_url(postgres_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
+    with new_postgres_database(postgres_url, "entraide_live") as url:
+        yield url
 
 
 @pytest.fixture

@@ -545,3 +545,26 @@ def test_thread_page_shows_a_hidden_reply_to_its_author_and_staff(
     page = client.get(f"/t/{thread.id}/{thread.slug}").get_data(as_text=True)
     assert "Propos hors charte" in page
     assert ("discutable" in page) is reads
+
+
+# Counters against a recount
+
+
+def test_forum_verify_agrees_after_writes_and_lists_each_counter_that_drifts(runner, member, other_member, thread):
+    services.reply(other_member, thread, "Une réponse")
+    db.session.commit()
+    result = runner.invoke(args=["forum", "verify"])
+    assert result.exit_code == 0, result.output
+    db.session.execute(sa.update(Thread).where(Thread.id == thread.id).values(reply_count=5))
+    db.session.execute(sa.update(User).where(User.id == member.id).values(post_count=0))
+    db.session.execute(sa.update(Category).values(thread_count=3, post_count=9))
+    db.session.commit()
+    result = runner.invoke(args=["forum", "verify"])
+    assert result.exit_code == 1
+    for line in (
+        f"thread {thread.id} replies: cached 5, actual 1",
+        f"member {member.id} messages: cached 0, actual 1",
+        f"category {thread.category_id} threads: cached 3, actual 1",
+        f"category {thread.category_id} messages: cached 9, actual 2",
+    ):
+        assert line in result.output

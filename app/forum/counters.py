@@ -4,25 +4,14 @@ Listings show counts kept on the rows (a category's threads and messages, a thre
 member's messages) rather than counting at every page. Each write moves them in SQL; this module
 says what each one must equal, so that `flask forum verify` can prove they did."""
 
-from dataclasses import dataclass
-
 import sqlalchemy as sa
 
 from app.accounts.models import User
 from app.extensions import db
 from app.forum.models import Category, Post, Thread
+from app.reputation.ledger import Drift
 
 _SHOWN = sa.and_(Post.deleted_at.is_(None), Post.hidden_at.is_(None))
-
-
-@dataclass(frozen=True)
-class Drift:
-    what: str
-    cached: int
-    actual: int
-
-    def __str__(self) -> str:
-        return f"{self.what}: cached {self.cached}, actual {self.actual}"
 
 
 def _recount(model, counter, actual) -> list[tuple[int, int, int]]:
