@@ -1,5 +1,7 @@
 """Last visits and view counts: noted in memory, written after the response in one short write."""
 
+from datetime import datetime
+
 import pytest
 import sqlalchemy as sa
 
@@ -77,8 +79,6 @@ def test_a_failed_write_keeps_the_counts_for_the_next_one(write_every_response, 
 
 def test_an_older_visit_never_overwrites_a_newer_one(app, member):
     newer, older = visits.Visits(), visits.Visits()
-    from datetime import datetime
-
     newer.last_seen[member.id] = datetime(2026, 6, 2)
     older.last_seen[member.id] = datetime(2026, 6, 1)
     visits.write(newer)

@@ -42,12 +42,16 @@ def _changed(instance, fields: tuple[str, ...]) -> bool:
     return any(state.attrs[name].history.has_changes() for name in fields)
 
 
+def _no_changes() -> dict[str, set[int]]:
+    return {"posts": set(), "threads": set(), "categories": set()}
+
+
 def note_changes(session: Session, _flush_context, _instances) -> None:
     """Note what this flush changes that the index shows, while the attributes' history still says.
 
     After the flush it no longer can: a column set to a SQL expression (`Post.helpful_count + 1`)
     is expired by the flush itself, and its history with it."""
-    changed = session.info.setdefault("search_changed", {"posts": set(), "threads": set(), "categories": set()})
+    changed = session.info["search_changed"] = _no_changes()
     for instance in session.dirty:
         if isinstance(instance, Post) and _changed(instance, POST_FIELDS):
             changed["posts"].add(instance.id)
@@ -59,13 +63,13 @@ def note_changes(session: Session, _flush_context, _instances) -> None:
 
 def record_changes(session: Session, _flush_context) -> None:
     """Write the outbox rows for what this flush changed, in the flush's own transaction."""
-    changed = session.info.pop("search_changed", None) or {"posts": set(), "threads": set(), "categories": set()}
+    changed = session.info.pop("search_changed", None) or _no_changes()
     post_ids = changed["posts"] | {post.id for post in session.new if isinstance(post, Post)}
-    rows = [{"post_id": post_id, "thread_id": None} for post_id in sorted(post_ids)]
-    rows += [{"post_id": None, "thread_id": thread_id} for thread_id in sorted(changed["threads"])]
-    if rows:
-        session.connection().execute(sa.insert(SearchOutbox), rows)
-        session.info["search_outbox"] = True
+    _queue(
+        session,
+        [{"post_id": post_id, "thread_id": None} for post_id in sorted(post_ids)]
+        + [{"post_id": None, "thread_id": thread_id} for thread_id in sorted(changed["threads"])],
+    )
     if changed["categories"]:
         # A category's new slug is in the entries of every post it holds.
         session.connection().execute(
@@ -78,9 +82,12 @@ def record_changes(session: Session, _flush_context) -> None:
 
 def queue_posts(session: Session, post_ids: Iterable[int]) -> None:
     """Queue posts changed behind the ORM's back (a bulk UPDATE) for the index."""
-    rows = [{"post_id": post_id, "thread_id": None} for post_id in post_ids]
+    _queue(session, [{"post_id": post_id, "thread_id": None} for post_id in post_ids])
+
+
+def _queue(session: Session, rows: list[dict]) -> None:
     if rows:
-        session.execute(sa.insert(SearchOutbox), rows)
+        session.connection().execute(sa.insert(SearchOutbox), rows)
         session.info["search_outbox"] = True
 
 
