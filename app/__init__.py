@@ -40,7 +40,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     with app.app_context():
         configure_engine(db.engine)
 
-    from app import cli, visits, web
+    from app import cli, page_cache, visits, web
     from app.accounts.views import bp as accounts_bp
     from app.admin.views import bp as admin_bp
     from app.forum.views import bp as forum_bp
@@ -64,4 +64,6 @@ def create_app(test_config: dict | None = None) -> Flask:
         seo_bp,
     ):
         app.register_blueprint(blueprint)
+    # After the blueprints: its hooks see the routes, and it keeps a page before anything else changes it.
+    page_cache.init_app(app)
     return app

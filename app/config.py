@@ -52,6 +52,16 @@ class DefaultConfig:
     # Members' last visits and thread views are kept in memory and written at most this often (seconds).
     VISITS_WRITE_INTERVAL = 5.0
 
+    # Visitors' pages are kept rendered (app.page_cache): in the process, or in Redis with REDIS_URL.
+    PAGE_CACHE_ENABLED = True
+    PAGE_CACHE_REDIS_URL = None
+    # Seconds a process trusts the content version it last read: how late a visitor may see a change.
+    PAGE_CACHE_VERSION_CHECK = 1.0
+    # Seconds a kept page lives at most, for what changes with time alone (the leaderboard's month).
+    PAGE_CACHE_TIMEOUT = 300
+    PAGE_CACHE_SIZE = 500  # pages each process keeps, without Redis
+    PAGE_CACHE_MAX_BYTES = 1024 * 1024  # larger pages (a big sitemap index) are rendered each time
+
     SITEMAP_MAX_URLS = 50_000  # the sitemaps.org limit per file; tests lower it
 
     SEARCH_INDEX_PATH = None  # default: instance/search
@@ -67,6 +77,8 @@ def load_config(app, test_config: dict | None) -> None:
     app.config.from_prefixed_env("ENTRAIDE")
     if "REDIS_URL" in os.environ and "ENTRAIDE_RATELIMIT_STORAGE_URI" not in os.environ:
         app.config["RATELIMIT_STORAGE_URI"] = os.environ["REDIS_URL"]
+    if "REDIS_URL" in os.environ and "ENTRAIDE_PAGE_CACHE_REDIS_URL" not in os.environ:
+        app.config["PAGE_CACHE_REDIS_URL"] = os.environ["REDIS_URL"]
     if "DATABASE_URL" in os.environ and "ENTRAIDE_SQLALCHEMY_DATABASE_URI" not in os.environ:
         app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
     if test_config:

@@ -1,6 +1,7 @@
 """The Flask extensions, created once here and bound to the application in create_app."""
 
 from flask_babel import Babel
+from flask_caching import Cache
 from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -31,4 +32,6 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
 compress = Compress()
+# Visitors' rendered pages (app.page_cache).
+cache = Cache()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])

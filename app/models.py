@@ -4,12 +4,14 @@ from app.accounts.models import User
 from app.forum.models import Category, Post, PostRevision, Thread
 from app.moderation.models import Flag, ModerationAction
 from app.notifications.models import Notification, Subscription
+from app.page_cache.models import ContentVersion
 from app.reputation.models import Badge, HelpfulMark, ReputationEvent
 from app.search.models import SearchOutbox
 
 __all__ = [
     "Badge",
     "Category",
+    "ContentVersion",
     "Flag",
     "HelpfulMark",
     "ModerationAction",

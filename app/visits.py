@@ -92,8 +92,8 @@ def note_member_seen() -> None:
         _log().member_seen(current_user.id, now)
 
 
-def thread_viewed(thread: Thread) -> None:
-    _log().thread_viewed(thread.id)
+def thread_viewed(thread_id: int) -> None:
+    _log().thread_viewed(thread_id)
 
 
 def write_when_due(response: Response) -> Response:

@@ -88,9 +88,13 @@ def apply_cache_policy(response: Response) -> Response:
 
 
 def _shared_cache_may_keep(response: Response) -> bool:
+    return g.get("public_page", False) and same_for_every_visitor(response)
+
+
+def same_for_every_visitor(response: Response) -> bool:
+    """Whether `response` is what any visitor asking for the same URL in the same language gets."""
     return (
-        g.get("public_page", False)
-        and request.method in ("GET", "HEAD")
+        request.method in ("GET", "HEAD")
         and response.status_code == 200
         and not current_user.is_authenticated
         # A page that sets a cookie (a flashed message read, a token issued) belongs to one visitor.

@@ -70,3 +70,22 @@ def test_the_outbox_keeps_its_rows_and_stops_reusing_ids(empty_database):
     assert outbox_rows()[:2] == [(1, 10, None), (2, None, 3)]
     upgrade()
     assert schema_differences() == []
+
+
+def test_the_content_version_starts_with_its_row_and_leaves_the_data_alone(empty_database):
+    upgrade(revision="0005_outbox_ids_never_reused")
+    with db.engine.begin() as connection:
+        connection.exec_driver_sql(
+            "INSERT INTO categories (id, name, slug, description, position, thread_count, post_count)"
+            " VALUES (1, 'Dépannage', 'depannage', '', 1, 0, 0)"
+        )
+    upgrade(revision="0006_content_version")
+    with db.engine.connect() as connection:
+        assert connection.exec_driver_sql("SELECT id FROM content_version").scalars().all() == [1]
+        assert connection.exec_driver_sql("SELECT name FROM categories").scalars().all() == ["Dépannage"]
+    downgrade(revision="0005_outbox_ids_never_reused")
+    assert "content_version" not in sa.inspect(db.engine).get_table_names()
+    with db.engine.connect() as connection:
+        assert connection.exec_driver_sql("SELECT name FROM categories").scalars().all() == ["Dépannage"]
+    upgrade()
+    assert schema_differences() == []

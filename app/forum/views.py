@@ -90,7 +90,7 @@ def thread(thread_id: int, slug: str | None = None):
         )
     page = queries.thread_posts(thread, number, current_app.config["POSTS_PER_PAGE"])
     solution = queries.visible_solution(thread)
-    visits.thread_viewed(thread)
+    visits.thread_viewed(thread.id)
     note_public_page(freshness.thread_page(thread, page.items, solution))
     return render_template(
         "forum/thread.html",
