@@ -9,7 +9,9 @@ reindex`, with one member account. Serves it with gunicorn (2 sync workers, no d
 so that the load is not refused) and, beside it with the same settings, `bench/minimal_app.py`, a
 Flask app answering a 20 KB page: the reference. Then `wrk` loads each page in turn (home, a category's
 first and last page, a thread, the longest thread's last page, a profile, the leaderboard, a search for
-a common word), first as a visitor, then as the logged-in member, after a few warm-up requests. Prints
+a common word), first as a visitor (from the page cache, as deployed), as a visitor of a third server
+whose page cache is off (what rendering costs), then as the logged-in member, after a few warm-up
+requests. Prints
 the machine and a Markdown table: requests per second, median and 99th percentile latency, the share
 of the reference's requests per second, the size of the page.
 
@@ -45,6 +47,13 @@ WRK_TIMEOUT_SECONDS = 30
 WARM_UP_REQUESTS = 5
 MEMBER = "bench"
 STARTUP_SECONDS = 60
+# Entraide as deployed; Entraide without its page cache, to show what a visitor's page costs to
+# render; the reference. Each on its own port, with the same gunicorn settings.
+SERVERS = (
+    ("entraide", "wsgi:app", {}),
+    ("uncached", "wsgi:app", {"ENTRAIDE_PAGE_CACHE_ENABLED": "false"}),
+    ("reference", "bench.minimal_app:app", {}),
+)
 MILLISECONDS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0, "h": 3_600_000.0}
 
 
@@ -183,7 +192,7 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_server(application: str, port: int, log: Path) -> subprocess.Popen:
+def start_server(application: str, port: int, log: Path, settings: dict[str, str]) -> subprocess.Popen:
     command = [
         sys.executable,
         "-m",
@@ -201,7 +210,9 @@ def start_server(application: str, port: int, log: Path) -> subprocess.Popen:
         application,
     ]
     with log.open("w") as output:
-        return subprocess.Popen(command, cwd=PROJECT, stdout=output, stderr=subprocess.STDOUT)
+        return subprocess.Popen(
+            command, cwd=PROJECT, env={**os.environ, **settings}, stdout=output, stderr=subprocess.STDOUT
+        )
 
 
 def wait_until_ready(server: subprocess.Popen, port: int, log: Path) -> None:
@@ -370,13 +381,14 @@ def benchmark(folder: Path, options: argparse.Namespace, servers: list[subproces
     prepare_forum(options.posts, password)
     measured = pages()
     ports = {}
-    for name, application in (("entraide", "wsgi:app"), ("reference", "bench.minimal_app:app")):
+    for name, application, settings in SERVERS:
         ports[name], log = free_port(), folder / f"{name}.log"
-        servers.append(start_server(application, ports[name], log))
+        servers.append(start_server(application, ports[name], log, settings))
         wait_until_ready(servers[-1], ports[name], log)
     cookie = log_in(ports["entraide"], MEMBER, password)
     load = os.getloadavg()[0]
     results = [measure(page, "visitor", ports["entraide"], path, options) for page, path in measured]
+    results += [measure(page, "visitor, cache off", ports["uncached"], path, options) for page, path in measured]
     results += [measure(page, "member", ports["entraide"], path, options, cookie) for page, path in measured]
     reference = measure("reference: minimal Flask app, 20 KB", "—", ports["reference"], "/", options)
     return results, reference, load
