@@ -7,6 +7,7 @@ from flask.cli import AppGroup
 
 from app.accounts import services as accounts
 from app.accounts.models import ROLES, User
+from app.database import finish_bulk_load
 from app.errors import InvalidInput
 from app.extensions import db
 
@@ -50,6 +51,8 @@ def seed_bench(posts: int) -> None:
     if db.session.scalar(sa.select(sa.func.count()).select_from(User)):
         raise click.ClickException("The database already has accounts: nothing seeded.")
     click.echo(synthetic.seed(posts))
+    db.session.commit()
+    finish_bulk_load(db.session)
     db.session.commit()
 
 

@@ -72,3 +72,24 @@ def _may_write(connection: sa.Connection) -> bool:
     if has_request_context():
         return request.method not in SAFE_METHODS
     return click.get_current_context(silent=True) is not None
+
+
+def finish_bulk_load(session: Session | scoped_session) -> None:
+    """After rows were written with ids of their own (a synthetic forum, a restore, an import): on
+    PostgreSQL, move each table's id sequence past the highest id, or the next row the forum adds
+    takes an id already used; then gather the planner's statistics, without which its first plans
+    over the new rows can nest loops over whole tables. SQLite needs neither: a new row's id
+    follows the highest."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    numbered = session.execute(
+        sa.text(
+            "SELECT table_name, column_name FROM information_schema.columns"
+            " WHERE table_schema = current_schema() AND (column_default LIKE 'nextval(%' OR is_identity = 'YES')"
+        )
+    ).all()
+    for table, column in numbered:
+        highest = sa.select(sa.func.coalesce(sa.func.max(sa.column(column)), 0)).select_from(sa.table(table))
+        sequence = sa.func.pg_get_serial_sequence(table, column)
+        session.execute(sa.select(sa.func.setval(sequence, highest.scalar_subquery() + 1, False)))
+    session.execute(sa.text("ANALYZE"))

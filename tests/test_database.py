@@ -8,8 +8,11 @@ import threading
 import time
 
 import pytest
+import sqlalchemy as sa
 
+from app.accounts.models import User
 from app.extensions import db
+from app.forum.models import Thread
 from tests.live import PROJECT_ROOT
 
 pytestmark = pytest.mark.usefixtures("app")
@@ -83,3 +86,17 @@ def test_command_line_writers_side_by_side_all_succeed(tmp_path):
     assert failures == []
     database = sqlite3.connect(tmp_path / "cli-instance" / "entraide.sqlite3")
     assert database.execute("SELECT count(*) FROM users").fetchone() == (8,)
+
+
+def test_the_forum_takes_new_rows_right_after_a_bulk_load(runner, client, auth):
+    assert runner.invoke(args=["seed-bench", "--posts", "60"]).exit_code == 0
+    result = runner.invoke(args=["users", "create", "Nouvelle", "--email", "n@example.org", "--password", "x" * 12])
+    assert result.exit_code == 0, result.output
+    newcomer = db.session.scalar(sa.select(User).where(User.username == "Nouvelle"))
+    auth.login(newcomer)
+    thread = db.session.scalar(sa.select(Thread).order_by(Thread.id))
+    threads = db.session.scalar(sa.select(sa.func.count()).select_from(Thread))
+    assert client.post(f"/t/{thread.id}/reply", data={"body": "Même panne chez moi."}).status_code == 302
+    new_thread = {"title": "Une autre panne", "body": "Aidez-moi"}
+    assert client.post(f"/c/{thread.category.slug}/new", data=new_thread).status_code == 302
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Thread)) == threads + 1
