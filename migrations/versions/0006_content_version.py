@@ -4,8 +4,9 @@ Revision ID: 0006_content_version
 Revises: 0005_outbox_ids_never_reused
 Create Date: 2026-12-01 19:10:00
 
-One row whose version every change visible to visitors renews (a random number, never reused): the kept pages of visitors are
-served only while it stays the version they were rendered under. No existing row changes.
+One row whose version every change visible to visitors renews (a random number, never reused):
+the kept pages of visitors are served only while it stays the version they were rendered under.
+No existing row changes.
 """
 
 import secrets
