@@ -1,9 +1,13 @@
 """Page latency on a large forum: home, category and thread pages at the first and at a deep page.
 
-    .venv/bin/python bench/pages.py --threads 20000 --replies 50
+    .venv/bin/python -P bench/pages.py --threads 20000 --replies 50
+
+(-P leaves this folder off the import path: bench/http.py would hide the standard library's `http`.)
 
 Builds a throw-away SQLite database under a temporary instance folder with bulk inserts, then
 times each page through the WSGI application (no network), printing medians and 95th percentiles.
+The page cache is off: this measures what rendering a page costs (bench/http.py measures what
+visitors get, from the cache).
 """
 
 import argparse
@@ -16,15 +20,32 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
-BODY = "Bonjour,\n\nj'ai essayé de **redémarrer** le thermostat, sans succès.\n\n- étape 1\n- étape 2"
-HTML = "<p>Bonjour,</p>\n<p>j'ai essayé de <strong>redémarrer</strong> le thermostat, sans succès.</p>"
+# A post as long as members write them: a few paragraphs, a list, a link.
+BODY = """Bonjour à tous,
+
+Depuis la mise à jour de la semaine dernière, mon thermostat **redémarre** tout seul plusieurs fois
+par nuit. La chaudière se coupe, puis repart au bout de dix minutes, et l'application affiche une
+consigne de 16 °C alors que j'ai programmé 19 °C pour le matin.
+
+J'ai déjà essayé ce que conseille la notice, sans succès :
+
+- couper le disjoncteur pendant une minute ;
+- réinitialiser le module radio ;
+- réappairer la sonde du salon.
+
+Le câblage n'a pas bougé et la box est à trois mètres du thermostat. J'ai lu le
+[guide de dépannage](https://example.org/guide/thermostat) sans y trouver ce cas.
+
+Quelqu'un a-t-il eu le même problème ? Merci d'avance pour vos idées."""
 
 
 def build(threads: int, replies: int, long_thread_replies: int) -> None:
     from app.extensions import db
+    from app.forum.rendering import render_markdown
     from app.models import Category, Post, Thread, User
 
     db.create_all()
+    html = render_markdown(BODY)
     start = datetime(2024, 1, 1)
     db.session.execute(
         sa.insert(User),
@@ -75,7 +96,7 @@ def build(threads: int, replies: int, long_thread_replies: int) -> None:
                         "author_id": 1 + (thread_id + position) % 200,
                         "position": position,
                         "body_source": BODY,
-                        "body_html": HTML,
+                        "body_html": html,
                         "created_at": when,
                     }
                 )
@@ -108,7 +129,7 @@ def main() -> None:
 
     from app import create_app
 
-    app = create_app({"RATELIMIT_ENABLED": False})
+    app = create_app({"RATELIMIT_ENABLED": False, "PAGE_CACHE_ENABLED": False})
     with app.app_context():
         build(options.threads, options.replies, options.long_thread)
     last_category_page = (options.threads - 1 + 29) // 30

@@ -2,8 +2,9 @@
 
 Bulk inserts, no per-post rules: the words are drawn from the demo community's own vocabulary
 with a Zipf-like law (a few very common words, a long tail of rare ones), so that searches meet
-both. Counters are set right; there are no helpful marks or reputation. Only into an empty
-database, like `seed-demo`."""
+both. Posts are as long as members' posts: a few paragraphs, sometimes a list or a link, so that
+pages weigh what they will in production. Counters are set right; there are no helpful marks or
+reputation. Only into an empty database, like `seed-demo`."""
 
 import random
 import re
@@ -11,6 +12,7 @@ from collections import Counter
 from datetime import datetime, timedelta
 from html import escape
 from itertools import accumulate
+from typing import NamedTuple
 
 import sqlalchemy as sa
 
@@ -18,6 +20,7 @@ from app.accounts.models import User
 from app.demo.subjects import SUBJECTS
 from app.extensions import db
 from app.forum.models import Category, Post, Thread
+from app.forum.rendering import LINK_REL
 
 POSTS_PER_THREAD = 20
 MEMBERS = 2_000
@@ -32,6 +35,14 @@ CATEGORY_SLUGS = (
     "achats",
     "divers",
 )
+PARAGRAPHS = (2, 5)
+SENTENCES_PER_PARAGRAPH = (1, 3)
+WORDS_PER_SENTENCE = (6, 18)
+LIST_ITEMS = (2, 5)
+WORDS_PER_LIST_ITEM = (2, 6)
+LIST_SHARE = 0.25
+LINK_SHARE = 0.2
+WORDS_DRAWN_AT_ONCE = 10_000
 
 
 def vocabulary() -> list[str]:
@@ -52,10 +63,63 @@ def vocabulary() -> list[str]:
     return [word for word, _ in words.most_common()]
 
 
+class Body(NamedTuple):
+    source: str
+    html: str
+
+
+class BodyWriter:
+    """Writes post bodies in Markdown with the HTML the site renders of them (`render_markdown`).
+
+    The HTML is built here rather than rendered: the renderer takes about 2 ms a post, half an hour
+    for a million posts. The words are letters only: besides the markup, rendering would only escape them."""
+
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+        self.words = vocabulary()
+        self.weights = list(accumulate(1 / rank for rank in range(1, len(self.words) + 1)))
+        self.drawn: list[str] = []
+        self.used = 0
+
+    def phrase(self, low: int, high: int) -> str:
+        count = self.rng.randint(low, high)
+        if self.used + count > len(self.drawn):
+            # Drawing many words at once costs a third less than drawing them phrase by phrase.
+            self.drawn, self.used = self.rng.choices(self.words, cum_weights=self.weights, k=WORDS_DRAWN_AT_ONCE), 0
+        self.used += count
+        return " ".join(self.drawn[self.used - count : self.used])
+
+    def paragraph(self) -> str:
+        return " ".join(
+            self.phrase(*WORDS_PER_SENTENCE).capitalize() + "."
+            for _ in range(self.rng.randint(*SENTENCES_PER_PARAGRAPH))
+        )
+
+    def body(self) -> Body:
+        rng = self.rng
+        paragraphs = [self.paragraph() for _ in range(rng.randint(*PARAGRAPHS))]
+        sources = list(paragraphs)
+        blocks = [f"<p>{escape(text, quote=False)}</p>" for text in paragraphs]
+        if rng.random() < LINK_SHARE:
+            where = rng.randrange(len(paragraphs))
+            label, url = self.phrase(1, 4), f"https://example.org/fiche/{rng.randint(1, 9999)}"
+            sources[where] += f" [{label}]({url})"
+            link = f'<a href="{url}" rel="{LINK_REL}">{escape(label, quote=False)}</a>'
+            blocks[where] = blocks[where].removesuffix("</p>") + f" {link}</p>"
+        if rng.random() < LIST_SHARE:
+            where = rng.randint(1, len(paragraphs))
+            items = [self.phrase(*WORDS_PER_LIST_ITEM) for _ in range(rng.randint(*LIST_ITEMS))]
+            sources.insert(where, "\n".join(f"- {item}" for item in items))
+            blocks.insert(
+                where, "<ul>\n" + "".join(f"<li>{escape(item, quote=False)}</li>\n" for item in items) + "</ul>"
+            )
+        return Body("\n\n".join(sources), "\n".join(blocks))
+
+
 def seed(posts: int, rng: random.Random | None = None) -> str:
     rng = rng or random.Random(2026)
-    words = vocabulary()
-    weights = list(accumulate(1 / rank for rank in range(1, len(words) + 1)))
+    writer = BodyWriter(rng)
+    words, weights = writer.words, writer.weights
     start = datetime(2024, 1, 1)
     threads = max(1, posts // POSTS_PER_THREAD)
     db.session.execute(
@@ -107,15 +171,15 @@ def seed(posts: int, rng: random.Random | None = None) -> str:
             )
             for position in range(1, count + 1):
                 post_id += 1
-                text = " ".join(rng.choices(words, cum_weights=weights, k=rng.randint(25, 90)))
+                body = writer.body()
                 post_rows.append(
                     {
                         "id": post_id,
                         "thread_id": thread_id,
                         "author_id": 1 + (thread_id * 7 + position) % MEMBERS,
                         "position": position,
-                        "body_source": text,
-                        "body_html": f"<p>{escape(text)}</p>",
+                        "body_source": body.source,
+                        "body_html": body.html,
                         "created_at": when + timedelta(minutes=position),
                     }
                 )
