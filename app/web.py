@@ -4,14 +4,14 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, g, jsonify, make_response, render_template, request, session, url_for
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from app import limits
+from app import dates, limits
 from app.errors import DomainError
 from app.extensions import db
 
@@ -40,8 +40,8 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, render_http_error)
     app.register_error_handler(CSRFError, render_csrf_error)
     app.register_error_handler(DomainError, render_domain_error)
-    app.jinja_env.filters["datetime"] = format_datetime
-    app.jinja_env.filters["date"] = format_date
+    app.jinja_env.filters["datetime"] = dates.format_datetime
+    app.jinja_env.filters["date"] = dates.format_date
     app.jinja_env.filters["isodatetime"] = lambda value: value.isoformat(timespec="seconds") + "Z"
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale())
     # Forms' maxlength and minlength attributes say what the services accept.

@@ -13,7 +13,7 @@ from app.moderation import services as moderation
 from app.moderation.models import Flag, ModerationAction
 from app.notifications.models import Notification
 from app.reputation import services as reputation
-from tests.helpers import make_user, statements_for
+from tests.helpers import Auth, make_user, statements_for
 
 
 def fresh(model, id_):
@@ -84,6 +84,23 @@ def test_member_flags_a_post_once(client, auth, member, answer):
 def test_flag_reasons(client, auth, member, answer, reason, note, status):
     assert flag(client, auth, member, answer, reason, note).status_code == status
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Flag)) == (1 if status == 302 else 0)
+
+
+def test_the_flag_form_offers_its_reasons_in_the_reader_s_language(client, french_client, member, answer):
+    """The reasons are worded once per language: a page in one language never shows another's."""
+    url = f"/t/{answer.thread_id}/{answer.thread.slug}"
+    pages = []
+    for browser in (client, french_client, client):
+        Auth(browser).login(member)
+        pages.append(browser.get(url).get_data(as_text=True))
+    english, french, english_again = pages
+    for page, spam, off_topic in (
+        (english, "Spam or advertising", "Off topic"),
+        (french, "Spam ou publicité", "Hors sujet"),
+        (english_again, "Spam or advertising", "Off topic"),
+    ):
+        assert f'<input type="radio" name="reason" value="spam" required> {spam}</label>' in page
+        assert f'<input type="radio" name="reason" value="off_topic" required> {off_topic}</label>' in page
 
 
 def test_nobody_flags_their_own_post(client, auth, other_member, answer):

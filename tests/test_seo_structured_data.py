@@ -10,6 +10,7 @@ from app.forum import services as forum
 from app.forum.models import Post
 from app.moderation import services as moderation
 from app.reputation import services as reputation
+from app.seo.structured_data import json_ld
 from tests.helpers import SITE, W3C_DATETIME, Head, head_of, make_user, new_thread, url_of, write_reply
 
 
@@ -126,6 +127,33 @@ def test_structured_data_cannot_end_its_script_element(client, member, category)
     scripts = re.findall(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
     assert scripts and not any(set("<>&") & set(script) for script in scripts)
     assert Head(page).structured("DiscussionForumPosting")["headline"] == title
+
+
+def test_a_post_s_words_come_through_the_script_escapes_unchanged(client, member, category):
+    body = "Fermez </script> puis <!-- rouvrez & voyez"
+    thread = new_thread(member, category, "Une balise dans le texte", body)
+    page = client.get(url_of(thread)).get_data(as_text=True)
+    scripts = re.findall(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
+    assert scripts and not any(set("<>&") & set(script) for script in scripts)
+    assert Head(page).structured("DiscussionForumPosting")["text"] == body
+
+
+def test_json_ld_escapes_what_would_end_its_script_or_a_javascript_line():
+    item = {"text": "a</script><!--b&c\u2028d\u2029e", "name": "Éléonore"}
+    script = str(json_ld(item))
+    content = script.removeprefix('<script type="application/ld+json">').removesuffix("</script>")
+    assert not set("<>&\u2028\u2029") & set(content)
+    assert "Éléonore" in content  # the rest stays as written
+    assert json.loads(content) == item
+
+
+def test_structured_data_follows_an_edited_post(client, thread, member, answered):
+    first, _ = answered
+    head_of(client, url_of(thread))
+    forum.edit_post(first.author, first, "Changez plutôt la **prise**.")
+    db.session.commit()
+    comments = head_of(client, url_of(thread)).structured("DiscussionForumPosting")["comment"]
+    assert comments[0]["text"] == "Changez plutôt la prise."
 
 
 def test_a_profile_is_a_profile_page_about_its_member(client, thread, member):

@@ -2,7 +2,7 @@
 
 import re
 import xml.etree.ElementTree as etree
-from functools import partial
+from functools import lru_cache, partial
 from html import unescape
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
@@ -51,6 +51,9 @@ _BLOCK_TAGS = ALLOWED_TAGS - {"a", "em", "strong", "del", "code"}
 _BARE_URL = build_url_re(protocols=ALLOWED_PROTOCOLS)
 # Ignored when reading a URL's scheme, as bleach does, so that both checks agree.
 _URL_NOISE = re.compile(r"[\x00-\x20\x7f-\xa0\s]+")
+# The plain texts of posts a worker keeps, for posts whose HTML is at most this long.
+KEPT_TEXTS = 2048
+KEPT_HTML_MAX_LENGTH = 8192
 
 
 def _is_allowed_url(url: str) -> bool:
@@ -173,13 +176,23 @@ class _TextAndLinks(HTMLParser):
 
 def plain_text(html: str, limit: int | None = None) -> str:
     """Return the visible text of rendered HTML, whitespace collapsed, cut to `limit` characters."""
-    text = " ".join("".join(_TextAndLinks(html).parts).split())
+    text = _kept_text(html) if len(html) <= KEPT_HTML_MAX_LENGTH else _text(html)
     if limit is None or len(text) <= limit:
         return text
     head = text[: max(limit - 1, 0)]  # one character is kept for the ellipsis
     if not text[len(head)].isspace():
         head = head.rpartition(" ")[0] or head
     return head.rstrip(" ,;:") + "…"
+
+
+def _text(html: str) -> str:
+    return " ".join("".join(_TextAndLinks(html).parts).split())
+
+
+# A thread page gives search engines the text of each of its posts, the same for every reader:
+# parsing it again at each view was a twentieth of the page's time. Very long posts are rare, and
+# are parsed each time rather than kept.
+_kept_text = lru_cache(maxsize=KEPT_TEXTS)(_text)
 
 
 def count_links(html: str) -> int:

@@ -8,7 +8,7 @@ from app.forms import commit_change, commit_form_change
 from app.forum import queries, services
 from app.forum.forms import EditPostForm, NewThreadForm, ReplyForm
 from app.forum.models import Post, Thread
-from app.forum.urls import post_url
+from app.forum.urls import PageUrls, post_url
 from app.moderation import services as moderation
 from app.pagination import requested_page
 from app.reputation import services as reputation
@@ -29,8 +29,10 @@ def posting_key() -> str:
 
 @bp.app_context_processor
 def forum_helpers():
+    urls = PageUrls()
     return {
-        "post_url": post_url,
+        "post_url": urls.post_url,
+        "url_for_post": urls.url_for_post,
         "writing_refusal": services.writing_refusal,
         "can_read_text": services.can_read_text,
         "can_read_hidden": services.can_read_hidden,

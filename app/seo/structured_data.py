@@ -13,26 +13,35 @@ from markupsafe import Markup
 from app.accounts.models import User
 from app.forum.models import Post, Thread
 from app.forum.rendering import plain_text
-from app.forum.urls import post_url
+from app.forum.urls import PageUrls
 from app.pagination import Page
 from app.seo.formats import w3c_datetime
 
 CONTEXT = "https://schema.org"
-# Inside <script>, "</script>" or "<!--" in a post would end or confuse the element: JSON allows
-# these characters escaped, and the parsed data stays the same.
-_SCRIPT_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
+# Inside <script>, "</script>" or "<!--" in a post would end or confuse the element, and U+2028
+# and U+2029 end a line in JavaScript before ES2019: JSON allows them all escaped, and the parsed
+# data stays the same.
+_SCRIPT_ESCAPES = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029"))
 
 
 def json_ld(*items: dict | None) -> Markup:
     """One <script type="application/ld+json"> element per item, safe whatever the text holds."""
     scripts = (
         '<script type="application/ld+json">'
-        + json.dumps(item, ensure_ascii=False, separators=(",", ":")).translate(_SCRIPT_ESCAPES)
+        + _script_safe(json.dumps(item, ensure_ascii=False, separators=(",", ":")))
         + "</script>"
         for item in items
         if item
     )
     return Markup("\n".join(scripts))
+
+
+def _script_safe(text: str) -> str:
+    # One str.replace per character scans at C speed; str.translate with a dict looks up every
+    # character of a page's worth of text, and took 8 % of a thread page's time.
+    for character, escaped in _SCRIPT_ESCAPES:
+        text = text.replace(character, escaped)
+    return text
 
 
 def person(user: User) -> dict:
@@ -75,14 +84,15 @@ def thread_page(
     if opening is None or not opening.is_visible:
         return [trail]
     replies = [post for post in page.items if post.is_visible and not post.is_opening]
+    urls = PageUrls()
     # The accepted answer is shown beside the question on the first page only; later pages
     # describe the same discussion, pointing to its first page, as Google asks for long threads.
     if solution is not None and solution.is_visible and page.number == 1:
-        return [question_page(thread, opening, solution, replies), trail]
-    return [discussion(thread, opening, replies), trail]
+        return [question_page(thread, opening, solution, replies, urls), trail]
+    return [discussion(thread, opening, replies, urls), trail]
 
 
-def question_page(thread: Thread, question: Post, solution: Post, replies: Iterable[Post]) -> dict:
+def question_page(thread: Thread, question: Post, solution: Post, replies: Iterable[Post], urls: PageUrls) -> dict:
     return {
         "@context": CONTEXT,
         "@type": "QAPage",
@@ -94,24 +104,24 @@ def question_page(thread: Thread, question: Post, solution: Post, replies: Itera
             "dateCreated": w3c_datetime(question.created_at),
             "author": person(question.author),
             "url": thread_url(thread),
-            "acceptedAnswer": answer(solution),
-            **_listed("suggestedAnswer", [answer(post) for post in replies if post.id != solution.id]),
+            "acceptedAnswer": answer(solution, urls),
+            **_listed("suggestedAnswer", [answer(post, urls) for post in replies if post.id != solution.id]),
         },
     }
 
 
-def answer(post: Post) -> dict:
+def answer(post: Post, urls: PageUrls) -> dict:
     return {
         "@type": "Answer",
         "text": plain_text(post.body_html),
         "dateCreated": w3c_datetime(post.created_at),
         "upvoteCount": post.helpful_count,
-        "url": post_url(post, _external=True),
+        "url": urls.post_url(post, _external=True),
         "author": person(post.author),
     }
 
 
-def discussion(thread: Thread, opening: Post, replies: Iterable[Post]) -> dict:
+def discussion(thread: Thread, opening: Post, replies: Iterable[Post], urls: PageUrls) -> dict:
     return {
         "@context": CONTEXT,
         "@type": "DiscussionForumPosting",
@@ -122,16 +132,16 @@ def discussion(thread: Thread, opening: Post, replies: Iterable[Post]) -> dict:
         **({"dateModified": w3c_datetime(opening.edited_at)} if opening.edited_at else {}),
         "author": person(opening.author),
         "interactionStatistic": counter("CommentAction", thread.reply_count),
-        **_listed("comment", [comment(post) for post in replies]),
+        **_listed("comment", [comment(post, urls) for post in replies]),
     }
 
 
-def comment(post: Post) -> dict:
+def comment(post: Post, urls: PageUrls) -> dict:
     return {
         "@type": "Comment",
         "text": plain_text(post.body_html),
         "datePublished": w3c_datetime(post.created_at),
-        "url": post_url(post, _external=True),
+        "url": urls.post_url(post, _external=True),
         "author": person(post.author),
         "interactionStatistic": counter("LikeAction", post.helpful_count),
     }
