@@ -56,6 +56,14 @@ def test_seed_bench_fills_threads_with_multi_paragraph_posts(runner):
     assert sum(common in plain_text(post.body_html).lower().split() for post in posts) > 30
 
 
+def test_the_first_thread_holds_a_hundredth_of_the_forum_for_the_last_page_measures(runner):
+    assert runner.invoke(args=["seed-bench", "--posts", "4010"]).exit_code == 0
+    lengths = db.session.scalars(sa.select(Thread.post_total).order_by(Thread.id)).all()
+    assert lengths[0] == 40 and set(lengths[1:-1]) == {20} and lengths[-1] == 10
+    assert sum(lengths) == 4010
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Post).where(Post.thread_id == 1)) == 40
+
+
 def test_seed_bench_refuses_a_database_with_accounts(runner, member):
     result = runner.invoke(args=["seed-bench", "--posts", "20"])
     assert result.exit_code != 0

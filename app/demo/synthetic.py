@@ -6,6 +6,7 @@ both. Posts are as long as members' posts: a few paragraphs, sometimes a list or
 pages weigh what they will in production. Counters are set right; there are no helpful marks or
 reputation. Only into an empty database, like `seed-demo`."""
 
+import math
 import random
 import re
 from collections import Counter
@@ -23,6 +24,10 @@ from app.forum.models import Category, Post, Thread
 from app.forum.rendering import LINK_REL
 
 POSTS_PER_THREAD = 20
+# The first thread is as long as the busiest discussions get: a hundredth of the forum, at most
+# 10,000 posts (500 pages), so that its last page can be measured too.
+LONG_THREAD_SHARE = 100
+LONG_THREAD_MAX_POSTS = 10_000
 MEMBERS = 2_000
 BATCH = 20_000
 CATEGORY_SLUGS = (
@@ -121,7 +126,8 @@ def seed(posts: int, rng: random.Random | None = None) -> str:
     writer = BodyWriter(rng)
     words, weights = writer.words, writer.weights
     start = datetime(2024, 1, 1)
-    threads = max(1, posts // POSTS_PER_THREAD)
+    long_thread = min(max(posts // LONG_THREAD_SHARE, POSTS_PER_THREAD), LONG_THREAD_MAX_POSTS, posts)
+    threads = 1 + math.ceil((posts - long_thread) / POSTS_PER_THREAD)
     db.session.execute(
         sa.insert(Category),
         [
@@ -149,7 +155,7 @@ def seed(posts: int, rng: random.Random | None = None) -> str:
     for first in range(1, threads + 1, BATCH // POSTS_PER_THREAD):
         thread_rows, post_rows = [], []
         for thread_id in range(first, min(first + BATCH // POSTS_PER_THREAD, threads + 1)):
-            count = min(POSTS_PER_THREAD, posts - written)
+            count = long_thread if thread_id == 1 else min(POSTS_PER_THREAD, posts - written)
             if count <= 0:
                 break
             when = start + timedelta(minutes=30 * thread_id)
