@@ -64,10 +64,14 @@ class DefaultConfig:
 
     SITEMAP_MAX_URLS = 50_000  # the sitemaps.org limit per file; tests lower it
 
+    # "whoosh" or "postgres"; unset: postgres when the database is PostgreSQL, else whoosh.
+    SEARCH_BACKEND = None
     SEARCH_INDEX_PATH = None  # default: instance/search
     SEARCH_RESULTS_PER_PAGE = 20
     # How long a request waits for Whoosh's one-writer lock before leaving its change queued.
     SEARCH_WRITER_TIMEOUT = 2.0
+    # PostgreSQL ranks at most this many of a search's most recent matching posts.
+    SEARCH_RANKED_MATCHES = 1_000
 
 
 def load_config(app, test_config: dict | None) -> None:

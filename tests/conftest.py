@@ -207,3 +207,13 @@ def long_thread(app, thread, other_member):
         forum.reply(other_member, thread, f"Réponse numéro {number}")
     db.session.commit()
     return thread
+
+
+@pytest.fixture(params=["whoosh", "postgres"])
+def search_backend(request, app_config, postgres_url):
+    """Each search backend in turn, set before the application is built: Whoosh always,
+    PostgreSQL full-text search when the run has a PostgreSQL database (`make test-pg`)."""
+    if request.param == "postgres" and not postgres_url:
+        pytest.skip("PostgreSQL full-text search needs a PostgreSQL database (ENTRAIDE_TEST_POSTGRES)")
+    app_config["SEARCH_BACKEND"] = request.param
+    return request.param

@@ -1,4 +1,4 @@
-"""The index under real load: gunicorn workers writing at once, and a rebuild while serving."""
+"""The search under real load: gunicorn workers writing at once, a rebuild while serving, two hosts."""
 
 import subprocess
 import sys
@@ -108,3 +108,39 @@ def test_reindex_while_serving(busy_server):
     assert rebuild.returncode == 0, rebuild.stderr.read()
     assert searches and set(searches) == {200}
     assert consistent_once_queue_drained(busy_server)
+
+
+def test_two_hosts_share_the_search_on_postgresql(tmp_path, monkeypatch, server_database_url):
+    """Two servers with instance folders of their own, as on two hosts, over one PostgreSQL database:
+    a reply written through one is found through the other at once."""
+    if not server_database_url:
+        pytest.skip("hosts share the search through a PostgreSQL database (ENTRAIDE_TEST_POSTGRES)")
+    settings = {"RATELIMIT_ENABLED": "false", "SQLALCHEMY_DATABASE_URI": server_database_url}
+    first, first_process = live.start(tmp_path / "first", **settings)
+    second, second_process = live.start(tmp_path / "second", **settings)
+    try:
+        monkeypatch.setenv("ENTRAIDE_INSTANCE_PATH", str(first.instance))
+        app = create_app({"SQLALCHEMY_DATABASE_URI": server_database_url})
+        with app.app_context():
+            member = make_user("Auteur").username
+            thread = forum.start_thread(
+                make_user("Question"), Category(name="Dépannage", slug="depannage"), "Panne de chauffage", "Aidez-moi"
+            )
+            db.session.commit()
+            thread_id, thread_page = thread.id, f"/t/{thread.id}/{thread.slug}"
+            db.session.remove()
+            db.engine.dispose()
+        writer = live.Browser(first.url)
+        writer.log_in(member, PASSWORD)
+        token = writer.csrf_token(thread_page)
+        status, _ = writer.request(
+            "POST", f"/t/{thread_id}/reply", {"body": "Le pressostat, ici.", "csrf_token": token}
+        )
+        assert status == 302
+        status, page = live.Browser(second.url).request("GET", "/search?q=pressostats")
+        assert status == 200 and "Panne de chauffage" in page and "<mark>pressostat</mark>" in page
+        assert not (first.instance / "search").exists() and not (second.instance / "search").exists()
+        assert "agrees with the database" in second.flask("search", "check").stdout
+    finally:
+        live.stop(first_process)
+        live.stop(second_process)

@@ -1,1 +1,1 @@
-"""Full-text search: a Whoosh index of visible posts, kept in step with the database by an outbox."""
+"""Full-text search of the visible posts, by Whoosh or PostgreSQL, kept in step with the database."""

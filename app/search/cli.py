@@ -5,12 +5,12 @@ from flask.cli import AppGroup
 
 from app.search import maintenance, outbox
 
-search_cli = AppGroup("search", help="Build, check and update the search index.")
+search_cli = AppGroup("search", help="Build, check and update the search.")
 
 
 @search_cli.command("reindex")
 def reindex() -> None:
-    """Rebuild the index from the database into a new folder and swap it in."""
+    """Build the search again from the database while the site serves."""
     began = time.perf_counter()
     count = maintenance.rebuild()
     seconds = time.perf_counter() - began
@@ -19,13 +19,13 @@ def reindex() -> None:
 
 @search_cli.command("check")
 def check() -> None:
-    """List posts missing from or stale in the index; exit 1 if there is any."""
+    """List posts missing from or stale in the search; exit 1 if there is any."""
     report = maintenance.check()
     for line in report.lines():
         click.echo(line)
     if not report.consistent:
-        raise click.ClickException("The index differs from the database; `flask search reindex` rebuilds it.")
-    click.echo("The index agrees with the database.")
+        raise click.ClickException("The search differs from the database; `flask search reindex` rebuilds it.")
+    click.echo("The search agrees with the database.")
 
 
 @search_cli.command("drain")
@@ -36,8 +36,8 @@ def drain() -> None:
 
 @search_cli.command("ensure")
 def ensure() -> None:
-    """Build the index if there is none yet (what `make run` does)."""
-    if maintenance.index.exists():
-        click.echo("The search index exists.")
+    """Build the search if there is none yet (what `make run` does)."""
+    if maintenance.exists():
+        click.echo("The search exists.")
         return
     click.echo(f"Indexed {maintenance.rebuild()} posts.")

@@ -1,11 +1,13 @@
-"""Keeping the index in step with the database.
+"""Keeping the search in step with the database.
 
-Every flush that changes what the index shows writes outbox rows in the same transaction
-(`record_changes`). Once that transaction has committed, the application context's teardown
-applies the pending rows to the index (`apply_pending`), reading the posts afresh under Whoosh's
-writer lock, so that the last writer always writes the newest state; rows are deleted only once
-the index has them. Rows a failed or locked-out attempt leaves behind wait for the next writer,
-`flask search drain` or `flask search check`."""
+Every flush that changes what the search shows hands the posts, threads and categories concerned
+to the backend in the flush's own transaction (`record_changes`): PostgreSQL rewrites their
+vectors there and then; Whoosh, whose index lives outside the database, writes outbox rows
+instead. Changes made behind the ORM's back (bulk UPDATEs) are queued in the outbox on either
+backend (`queue_posts`). Once a transaction that queued rows has committed, the application
+context's teardown applies the pending rows (`apply_pending`); rows are deleted only once the
+search has them, so that rows a failed or locked-out attempt leaves behind wait for the next
+writer, `flask search drain` or `flask search check`."""
 
 import logging
 from collections.abc import Iterable
@@ -13,22 +15,16 @@ from collections.abc import Iterable
 import sqlalchemy as sa
 from flask import Flask, g, has_app_context
 from sqlalchemy.orm import Session
-from whoosh.index import LockError
 
-from app.database import reading_session, writing_session
 from app.extensions import db
 from app.forum.models import Category, Post, Thread
-from app.search import documents, index
-from app.search.models import SearchOutbox
+from app.search import backends, queue
 
 log = logging.getLogger(__name__)
 
-POST_FIELDS = ("body_html", "hidden_at", "deleted_at", "helpful_count")
-THREAD_FIELDS = ("title", "category_id", "category", "solution_post_id", "deleted_at")
-DRAIN_BATCH = 500
-
 
 def init_app(app: Flask) -> None:
+    backends.init_app(app)
     # The session is shared by every application the process builds (tests build many).
     if not sa.event.contains(db.session, "after_flush", record_changes):
         sa.event.listen(db.session, "before_flush", note_changes)
@@ -47,53 +43,37 @@ def _no_changes() -> dict[str, set[int]]:
 
 
 def note_changes(session: Session, _flush_context, _instances) -> None:
-    """Note what this flush changes that the index shows, while the attributes' history still says.
+    """Note what this flush changes that the search shows, while the attributes' history still says.
 
     After the flush it no longer can: a column set to a SQL expression (`Post.helpful_count + 1`)
     is expired by the flush itself, and its history with it."""
+    backend = backends.current()
     changed = session.info["search_changed"] = _no_changes()
     for instance in session.dirty:
-        if isinstance(instance, Post) and _changed(instance, POST_FIELDS):
+        if isinstance(instance, Post) and _changed(instance, backend.post_fields):
             changed["posts"].add(instance.id)
-        elif isinstance(instance, Thread) and _changed(instance, THREAD_FIELDS):
+        elif isinstance(instance, Thread) and _changed(instance, backend.thread_fields):
             changed["threads"].add(instance.id)
-        elif isinstance(instance, Category) and _changed(instance, ("slug",)):
+        elif isinstance(instance, Category) and _changed(instance, backend.category_fields):
             changed["categories"].add(instance.id)
 
 
 def record_changes(session: Session, _flush_context) -> None:
-    """Write the outbox rows for what this flush changed, in the flush's own transaction."""
+    """Hand what this flush changed to the backend, in the flush's own transaction."""
     changed = session.info.pop("search_changed", None) or _no_changes()
-    post_ids = changed["posts"] | {post.id for post in session.new if isinstance(post, Post)}
-    _queue(
-        session,
-        [{"post_id": post_id, "thread_id": None} for post_id in sorted(post_ids)]
-        + [{"post_id": None, "thread_id": thread_id} for thread_id in sorted(changed["threads"])],
-    )
-    if changed["categories"]:
-        # A category's new slug is in the entries of every post it holds.
-        session.connection().execute(
-            sa.insert(SearchOutbox).from_select(
-                ["thread_id"], sa.select(Thread.id).where(Thread.category_id.in_(changed["categories"]))
-            )
-        )
-        session.info["search_outbox"] = True
+    changed["posts"] |= {post.id for post in session.new if isinstance(post, Post)}
+    if any(changed.values()):
+        backends.current().record(session, changed["posts"], changed["threads"], changed["categories"])
 
 
 def queue_posts(session: Session, post_ids: Iterable[int]) -> None:
-    """Queue posts changed behind the ORM's back (a bulk UPDATE) for the index."""
-    _queue(session, [{"post_id": post_id, "thread_id": None} for post_id in post_ids])
-
-
-def _queue(session: Session, rows: list[dict]) -> None:
-    if rows:
-        session.connection().execute(sa.insert(SearchOutbox), rows)
-        session.info["search_outbox"] = True
+    """Queue posts changed behind the ORM's back (a bulk UPDATE) for the search."""
+    queue.add(session, post_ids=post_ids)
 
 
 def note_commit(session: Session) -> None:
     # No SQL may run here; the teardown does the work once the request is over.
-    if session.info.pop("search_outbox", False) and has_app_context():
+    if session.info.pop(queue.QUEUED, False) and has_app_context():
         g.search_outbox_pending = True
 
 
@@ -102,51 +82,9 @@ def apply_after_commit(_error) -> None:
         try:
             apply_pending(everything=True)
         except Exception:  # the post is safe in the database; its row waits for the next writer
-            log.exception("could not update the search index")
-
-
-def pending_count(session: Session) -> int:
-    return session.scalar(sa.select(sa.func.count()).select_from(SearchOutbox))
+            log.exception("could not update the search")
 
 
 def apply_pending(everything: bool = False, timeout: float | None = None) -> int:
-    """Apply waiting outbox rows to the index, a batch or `everything`; returns how many were applied."""
-    applied = 0
-    with reading_session(db.engine) as session:
-        while pending_count(session):
-            session.rollback()  # read the rows afresh once the lock is held
-            try:
-                writer = index.writer(timeout=timeout)
-            except LockError:
-                log.warning("the search index is busy: changes stay queued for the next writer")
-                return applied
-            applied += _apply_batch(session, writer)
-            if not everything or index.is_rebuilding():
-                break
-    return applied
-
-
-def _apply_batch(session: Session, writer) -> int:
-    rows = session.execute(
-        sa.select(SearchOutbox.id, SearchOutbox.post_id, SearchOutbox.thread_id)
-        .order_by(SearchOutbox.id)
-        .limit(DRAIN_BATCH)
-    ).all()
-    try:
-        entries, gone = documents.changed(
-            session, (row.post_id for row in rows if row.post_id), (row.thread_id for row in rows if row.thread_id)
-        )
-        for post_id in gone:
-            writer.delete_by_term("post_id", str(post_id))
-        for entry in entries:
-            writer.update_document(**entry)
-        writer.commit()
-    except BaseException:
-        writer.cancel()
-        raise
-    session.rollback()
-    # While a rebuild fills a new generation, the rows must still reach it after the swap.
-    if not index.is_rebuilding():
-        with writing_session(db.engine) as writing, writing.begin():
-            writing.execute(sa.delete(SearchOutbox).where(SearchOutbox.id.in_([row.id for row in rows])))
-    return len(rows)
+    """Apply waiting outbox rows, a batch or `everything`; returns how many were applied."""
+    return backends.current().apply_pending(everything=everything, timeout=timeout)

@@ -1,4 +1,4 @@
-"""The search box's language, turned into a Whoosh query without ever failing.
+"""The search box's language, parsed without ever failing into what every backend searches.
 
 Words (all required), "exact phrases", -excluded, OR between two terms, and the filters
 category:slug, author:name, solved:yes|no, is:solution, before:YYYY-MM-DD, after:YYYY-MM-DD.
@@ -9,31 +9,48 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
-from whoosh import query as q
 
 from app.accounts.usernames import lookalike_key, normalise
 from app.limits import SEARCH_QUERY_MAX_LENGTH
-from app.search.analysis import terms
 
 MAX_CLAUSES = 30
 TOKEN = re.compile(r'(?P<minus>-)?(?:(?P<key>[A-Za-z]+):)?(?:"(?P<phrase>[^"]*)"?|(?P<word>[^\s"]+))')
-TEXT_FIELDS = ("title", "body")
+# Apostrophes split (l'électricité is two words); dots inside numbers do not (firmware 3.0.2).
+WORD = re.compile(r"\w+(?:\.\w+)*")
+
+# The words of one term: a single word, or the words of a phrase, which must follow each other.
+Words = tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Filter:
+    """A condition on a post's metadata rather than its words."""
+
+    field: str  # one of FIELDS
+    value: str | bool | datetime
+
+
+# What filters compare: the category's slug, the author's lookalike key, whether the thread is
+# solved, whether the post is its solution, and bounds on the post's creation time (inclusive).
+FIELDS = ("category", "author", "solved", "is_solution", "created_until", "created_from")
 
 
 @dataclass
 class ParsedQuery:
-    query: q.Query | None = None
+    # Every clause is required; a clause matches when any of its terms does (OR).
+    required: list[list[Words]] = field(default_factory=list)
+    excluded: list[Words] = field(default_factory=list)
+    filters: list[Filter] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
-    category: str | None = None
+
+    @property
+    def searchable(self) -> bool:
+        """Whether there is anything to search: words or filters (exclusions alone select nothing)."""
+        return bool(self.required or self.filters)
 
 
-def _text(words: list[str]) -> q.Query | None:
-    """A word or a phrase, searched in titles and bodies."""
-    if not words:
-        return None
-    if len(words) == 1:
-        return q.Or([q.Term(name, words[0]) for name in TEXT_FIELDS])
-    return q.Or([q.Phrase(name, words) for name in TEXT_FIELDS])
+def words(text: str) -> Words:
+    return tuple(WORD.findall(text))
 
 
 def _date(value: str) -> date | None:
@@ -43,23 +60,22 @@ def _date(value: str) -> date | None:
         return None
 
 
-def _filter(key: str, value: str, parsed: ParsedQuery) -> q.Query | None:
-    """A filter's query, or None with a note when its value makes no sense."""
+def _filter(key: str, value: str, parsed: ParsedQuery) -> Filter | None:
+    """A filter, or None with a note when its value makes no sense."""
     value = value.strip()
     if key == "category" and value:
-        parsed.category = value.lower()
-        return q.Term("category", value.lower())
+        return Filter("category", value.lower())
     if key == "author" and value:
-        return q.Term("author", lookalike_key(normalise(value)))
+        return Filter("author", lookalike_key(normalise(value)))
     if key == "solved" and value.lower() in ("yes", "no", "oui", "non"):
-        return q.Term("solved", value.lower() in ("yes", "oui"))
+        return Filter("solved", value.lower() in ("yes", "oui"))
     if key == "is" and value.lower() in ("solution", "answer"):
-        return q.Term("is_solution", True)
+        return Filter("is_solution", True)
     if key in ("before", "after") and (day := _date(value)):
         moment = datetime.combine(day, datetime.min.time())
         if key == "before":
-            return q.DateRange("created", None, moment - timedelta(microseconds=1))
-        return q.DateRange("created", moment + timedelta(days=1), None)
+            return Filter("created_until", moment - timedelta(microseconds=1))
+        return Filter("created_from", moment + timedelta(days=1))
     if key in ("before", "after"):
         note = _("“%(filter)s” was left out: write dates as YYYY-MM-DD.", filter=f"{key}:{value}")
     elif key == "solved":
@@ -80,9 +96,7 @@ def parse(raw: str) -> ParsedQuery:
     if len(raw) > SEARCH_QUERY_MAX_LENGTH:
         raw = raw[:SEARCH_QUERY_MAX_LENGTH]
         parsed.notes.append(_("The search was cut to its first %(max)d characters.", max=SEARCH_QUERY_MAX_LENGTH))
-    required: list[q.Query] = []
-    excluded: list[q.Query] = []
-    filters: list[q.Query] = []
+    required, excluded, filters = parsed.required, parsed.excluded, parsed.filters
     join_next = False
     for match in TOKEN.finditer(raw):
         key, word, phrase = match["key"], match["word"], match["phrase"]
@@ -95,21 +109,17 @@ def parse(raw: str) -> ParsedQuery:
             join_next = bool(required)
             continue
         text = match.group(0)[1:] if minus else match.group(0)
-        clause = _text(terms(text.replace('"', " ")))
-        if clause is None:
+        term = words(text.replace('"', " "))
+        if not term:
             continue
         if minus:
-            excluded.append(clause)
+            excluded.append(term)
         elif join_next:
-            required[-1] = q.Or([required[-1], clause])
+            required[-1].append(term)
         else:
-            required.append(clause)
+            required.append([term])
         join_next = False
     if len(required) + len(excluded) + len(filters) > MAX_CLAUSES:
         parsed.notes.append(_("Only the first %(max)d words and filters were used.", max=MAX_CLAUSES))
-        required, excluded, filters = required[:MAX_CLAUSES], excluded[:5], filters[:10]
-    if not required and not filters:
-        return parsed
-    positive = q.And(required + filters) if required else q.And(filters + [q.Every()])
-    parsed.query = q.AndNot(positive, q.Or(excluded)) if excluded else positive
+        parsed.required, parsed.excluded, parsed.filters = required[:MAX_CLAUSES], excluded[:5], filters[:10]
     return parsed

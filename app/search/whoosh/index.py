@@ -17,7 +17,7 @@ from flask import current_app
 from whoosh import index as whoosh_index
 from whoosh.fields import BOOLEAN, DATETIME, ID, NUMERIC, STORED, TEXT, Schema
 
-from app.search.analysis import ANALYZER
+from app.search.whoosh.analysis import ANALYZER
 
 CURRENT = "current"
 REBUILDING = "rebuilding"
