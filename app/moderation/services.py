@@ -29,8 +29,12 @@ def ensure_staff(user: User) -> None:
 
 
 def _lock_post(post: Post) -> None:
-    """Serialise concurrent flags and actions on one post (PostgreSQL; SQLite writes are serial)."""
-    db.session.execute(sa.select(Post.id).where(Post.id == post.id).with_for_update())
+    """Serialise concurrent flags and actions on one post (PostgreSQL; SQLite writes are serial), and
+    read it again once locked: a flag that waited for another must see the post as that one left
+    it (hidden, say), or it would hide it, and move its counters, a second time."""
+    db.session.execute(
+        sa.select(Post).where(Post.id == post.id).with_for_update().execution_options(populate_existing=True)
+    )
 
 
 # Flags
