@@ -6,7 +6,10 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 
+from app.accounts.models import User
+from app.clock import utcnow
 from app.extensions import db
+from app.forum.models import Category, Post, Thread
 
 
 def schema_differences() -> list:
@@ -88,4 +91,156 @@ def test_the_content_version_starts_with_its_row_and_leaves_the_data_alone(empty
     with db.engine.connect() as connection:
         assert connection.exec_driver_sql("SELECT name FROM categories").scalars().all() == ["Dépannage"]
     upgrade()
+    assert schema_differences() == []
+
+
+def forum_rows() -> None:
+    """A member's thread with a reply and a hidden reply, written without the session's hooks."""
+    with db.engine.begin() as connection:
+        connection.execute(
+            sa.insert(User).values(
+                id=1, username="Camille", username_key="camille", email="c@example.org", password_hash="!"
+            )
+        )
+        connection.execute(sa.insert(Category).values(id=1, name="Dépannage", slug="depannage"))
+        connection.execute(
+            sa.insert(Thread).values(id=1, category_id=1, author_id=1, title="Électricité coupée", slug="electricite")
+        )
+        post = {"thread_id": 1, "author_id": 1, "body_source": "", "hidden_at": None}
+        connection.execute(
+            sa.insert(Post),
+            [
+                {**post, "id": 1, "position": 1, "body_html": "<p>Réparer</p>"},
+                {**post, "id": 2, "position": 2, "body_html": "<p>Vu</p>"},
+                {**post, "id": 3, "position": 3, "body_html": "<p>Caché</p>", "hidden_at": utcnow()},
+            ],
+        )
+
+
+def post_ids() -> list[int]:
+    with db.engine.connect() as connection:
+        return connection.exec_driver_sql("SELECT id FROM posts ORDER BY id").scalars().all()
+
+
+def has_search_schema() -> bool:
+    with db.engine.connect() as connection:
+        return bool(connection.exec_driver_sql("SELECT 1 FROM pg_namespace WHERE nspname = 'search'").scalar())
+
+
+def found(query: str) -> list[int]:
+    """The posts whose vector matches a word, as the PostgreSQL backend matches it."""
+    with db.engine.connect() as connection:
+        return (
+            connection.execute(
+                sa.text(
+                    "SELECT post_id FROM search.post_vectors"
+                    " WHERE vector @@ (phraseto_tsquery('search.french', :q) || phraseto_tsquery('search.english', :q))"
+                    " AND vector = (SELECT search.post_vector(threads.title, posts.body_html) FROM posts"
+                    " JOIN threads ON threads.id = posts.thread_id WHERE posts.id = post_id)"
+                    " ORDER BY post_id"
+                ),
+                {"q": query},
+            )
+            .scalars()
+            .all()
+        )
+
+
+def test_full_text_search_fills_on_postgresql_only_and_goes_down_and_up_with_the_rows(empty_database):
+    upgrade(revision="0006_content_version")
+    forum_rows()
+    tables = set(sa.inspect(db.engine).get_table_names())
+    upgrade(revision="0007_postgres_full_text_search")
+    assert set(sa.inspect(db.engine).get_table_names()) == tables
+    if db.engine.dialect.name == "postgresql":
+        # Every shown post, found by its thread's title or its own words, accents and endings aside.
+        assert found("electricites") == [1, 2] and found("réparation") == [1] and found("caché") == []
+    downgrade(revision="0006_content_version")
+    assert post_ids() == [1, 2, 3]
+    if db.engine.dialect.name == "postgresql":
+        assert not has_search_schema()
+    upgrade()
+    assert post_ids() == [1, 2, 3]
+    if db.engine.dialect.name == "postgresql":
+        assert found("electricite") == [1, 2]
+    assert schema_differences() == []
+
+
+def search_schema() -> dict:
+    """What the schema `search` holds, as PostgreSQL describes it."""
+    queries = {
+        "functions": "SELECT pg_get_functiondef(p.oid) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
+        " WHERE n.nspname = 'search' ORDER BY 1",
+        "dictionaries": "SELECT dictname, dictinitoption FROM pg_ts_dict d"
+        " JOIN pg_namespace n ON n.oid = d.dictnamespace WHERE n.nspname = 'search' ORDER BY 1",
+        "mappings": "SELECT c.cfgname, m.maptokentype, m.mapseqno, m.mapdict::regdictionary::text"
+        " FROM pg_ts_config_map m JOIN pg_ts_config c ON c.oid = m.mapcfg JOIN pg_namespace n ON n.oid = c.cfgnamespace"
+        " WHERE n.nspname = 'search' ORDER BY 1, 2, 3",
+        "columns": "SELECT table_name, column_name, data_type, is_nullable FROM information_schema.columns"
+        " WHERE table_schema = 'search' ORDER BY 1, 2",
+        "constraints": "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint"
+        " WHERE connamespace = 'search'::regnamespace ORDER BY 1",
+        "indexes": "SELECT indexdef FROM pg_indexes WHERE schemaname = 'search' ORDER BY 1",
+    }
+    with db.engine.connect() as connection:
+        return {name: connection.exec_driver_sql(query).all() for name, query in queries.items()}
+
+
+def test_the_migration_builds_the_search_schema_that_create_all_builds(empty_database):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("the schema `search` exists on PostgreSQL only")
+    upgrade()
+    migrated = search_schema()
+    assert migrated["functions"] and migrated["indexes"]
+    drop_everything()
+    db.create_all()
+    assert search_schema() == migrated
+
+
+def run(statement: str, rows: list[dict] | None = None) -> None:
+    with db.engine.begin() as connection:
+        connection.execute(sa.text(statement), rows or {})
+
+
+def rows_of(query: str) -> list[tuple]:
+    with db.engine.connect() as connection:
+        return [tuple(row) for row in connection.execute(sa.text(query))]
+
+
+def test_thread_mutes_keep_every_watcher_and_notification(empty_database):
+    upgrade(revision="0007_postgres_full_text_search")
+    forum_rows()
+    with db.engine.begin() as connection:
+        connection.execute(
+            sa.insert(User).values(
+                id=2, username="Bastien", username_key="bastien", email="b@example.org", password_hash="!"
+            )
+        )
+    run(
+        "INSERT INTO subscriptions (id, user_id, thread_id, created_at) VALUES (:id, :user, 1, CURRENT_TIMESTAMP)",
+        [{"id": 1, "user": 1}, {"id": 2, "user": 2}],
+    )
+    notification = (
+        "INSERT INTO notifications (id, user_id, kind, actor_id, thread_id, post_id, detail, created_at)"
+        " VALUES (:id, :user, :kind, :actor, 1, 2, '', CURRENT_TIMESTAMP)"
+    )
+    run(notification, [{"id": 1, "user": 2, "kind": "reply", "actor": 1}])
+
+    upgrade(revision="0008_mutes_and_notifications")
+    assert rows_of("SELECT id, user_id, level FROM subscriptions ORDER BY id") == [
+        (1, 1, "watching"),
+        (2, 2, "watching"),
+    ]
+    assert rows_of("SELECT id, kind, post_id FROM notifications") == [(1, "reply", 2)]
+    run("UPDATE subscriptions SET level = 'muted' WHERE id = 2")
+    run(notification, [{"id": 2, "user": 1, "kind": "helpful", "actor": 2}])
+
+    downgrade(revision="0007_postgres_full_text_search")
+    assert "level" not in {column["name"] for column in sa.inspect(db.engine).get_columns("subscriptions")}
+    assert rows_of("SELECT id, user_id FROM subscriptions") == [(1, 1)]  # a mute does not come back as watching
+    assert rows_of("SELECT id, kind FROM notifications ORDER BY id") == [(1, "reply"), (2, "helpful")]
+    assert post_ids() == [1, 2, 3]
+
+    upgrade()
+    assert rows_of("SELECT id, user_id, level FROM subscriptions") == [(1, 1, "watching")]
     assert schema_differences() == []

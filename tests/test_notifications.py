@@ -1,4 +1,5 @@
-"""Members watch the threads they take part in and hear about replies and moderation of their messages."""
+"""Members watch or mute threads, and hear, once per event, of replies, of what peers make of their
+replies, of their badges and of moderation of their messages."""
 
 import re
 from datetime import timedelta
@@ -11,14 +12,28 @@ from app.clock import utcnow
 from app.extensions import db
 from app.forum import services as forum
 from app.forum.models import Post
+from app.moderation import services as moderation
 from app.notifications import services
-from app.notifications.models import Notification, Subscription
-from app.notifications.views import is_watching
-from tests.helpers import counting_statements, make_user
+from app.notifications.models import MUTED, WATCHING, Notification, Subscription
+from app.notifications.views import subscription_level
+from app.page_cache.models import SITE, ContentVersion
+from app.reputation import services as reputation
+from tests.helpers import counting_statements, make_user, opening_of, write_reply
 
 
 def watcher_ids(thread) -> set[int]:
-    return set(db.session.scalars(sa.select(Subscription.user_id).where(Subscription.thread_id == thread.id)))
+    return set(
+        db.session.scalars(
+            sa.select(Subscription.user_id).where(Subscription.thread_id == thread.id, Subscription.level == WATCHING)
+        )
+    )
+
+
+def level_of(user, thread) -> str | None:
+    db.session.expire_all()
+    return db.session.scalar(
+        sa.select(Subscription.level).where(Subscription.user_id == user.id, Subscription.thread_id == thread.id)
+    )
 
 
 def notifications_of(user) -> list[Notification]:
@@ -26,6 +41,11 @@ def notifications_of(user) -> list[Notification]:
     return list(
         db.session.scalars(sa.select(Notification).where(Notification.user_id == user.id).order_by(Notification.id))
     )
+
+
+def told(user) -> list[tuple[str, int | None, int | None]]:
+    """What `user` was told, oldest first: (kind, actor id, post id)."""
+    return [(n.kind, n.actor_id, n.post_id) for n in notifications_of(user)]
 
 
 def unread_badge(page: str) -> str | None:
@@ -93,16 +113,16 @@ def test_watching_a_missing_thread_is_a_404(client, auth, member):
     assert client.post("/t/999/watch").status_code == 404
 
 
-def test_is_watching_costs_one_query_for_members_and_none_for_visitors(app, thread, member):
+def test_the_members_choice_costs_one_query_for_members_and_none_for_visitors(app, thread, member):
     db.session.refresh(thread)  # loaded, as the thread page has it
     with app.app_context(), app.test_request_context():
         with counting_statements() as statements:
-            assert is_watching(thread) is False
+            assert subscription_level(thread) is None
         assert statements == []
     with app.app_context(), app.test_request_context():
         login_user(member)
         with counting_statements() as statements:
-            assert is_watching(thread) is True
+            assert subscription_level(thread) == WATCHING
         assert len(statements) == 1
 
 
@@ -134,7 +154,7 @@ def test_notifying_watchers_costs_the_same_for_many_watchers(member, category):
         db.session.add(post)
         db.session.flush()
         with counting_statements() as statements:
-            services.notify_watchers(thread, post)
+            services.notify_of_new_post(post)
         db.session.commit()
         told = db.session.scalar(
             sa.select(sa.func.count()).select_from(Notification).where(Notification.post_id == post.id)
@@ -250,10 +270,12 @@ def test_a_member_sees_only_their_own_notifications(client, auth, member, other_
     assert "pour Camille" not in page
 
 
-def test_marking_all_read_clears_the_header_count(client, auth, thread, member, other_member):
+def test_marking_all_read_clears_the_header_count(client, auth, thread, member, other_member, category):
     forum.reply(other_member, thread, "Un")
     forum.reply(other_member, thread, "Deux")
-    forum.reply(other_member, thread, "Trois")
+    elsewhere = forum.start_thread(member, category, "Mon imprimante bourre", "Le papier se froisse.")
+    forum.reply(other_member, elsewhere, "Trois")
+    services.notify(member, services.SUSPENDED, actor=make_user("Modo", role="moderator"))
     db.session.commit()
     auth.login(member)
     assert unread_badge(client.get("/").get_data(as_text=True)) == "3"
@@ -326,3 +348,195 @@ def test_the_watch_button_says_what_it_will_do(client, auth, thread, member, oth
     assert "Watch this thread" in watch_button(client, auth, thread, other_member)
     assert f'action="/t/{thread.id}/watch"' in watch_button(client, auth, thread, other_member)
     assert watch_button(client, auth, thread) == ""
+
+
+# Muting threads
+
+
+def test_muting_a_watched_thread_stops_watching_it(thread, member):
+    services.mute(member, thread)
+    db.session.commit()
+    assert level_of(member, thread) == MUTED
+    assert member.id not in watcher_ids(thread)
+
+
+def test_watching_a_muted_thread_unmutes_it(thread, member):
+    services.mute(member, thread)
+    services.watch(member, thread)
+    db.session.commit()
+    assert level_of(member, thread) == WATCHING
+
+
+def test_replying_in_a_muted_thread_keeps_it_muted(thread, other_member):
+    services.mute(other_member, thread)
+    write_reply(other_member, thread, "Je réponds quand même.")
+    assert level_of(other_member, thread) == MUTED
+
+
+def test_a_muted_thread_tells_its_member_nothing_members_do_in_it(thread, member, other_member):
+    services.mute(member, thread)
+    db.session.commit()
+    question = opening_of(thread)
+    reply = forum.reply(other_member, thread, "Bonjour @Camille, avez-vous essayé ?", reply_to=question)
+    mine = forum.reply(member, thread, "Oui, sans succès.")
+    forum.edit_post(other_member, reply, "Bonjour @Camille et @Bastien, avez-vous essayé ?")
+    reputation.toggle_helpful(make_user("Chloé"), mine)
+    db.session.commit()
+    # The badge that mark earned is about the member, not the thread: it is still told.
+    assert [kind for kind, _, _ in told(member)] == [services.BADGE]
+
+
+def test_muting_leaves_moderation_outcomes_told(thread, member, moderator):
+    services.mute(member, thread)
+    moderation.hide_post(moderator, opening_of(thread), "Hors charte")
+    db.session.commit()
+    assert [kind for kind, _, _ in told(member)] == [services.POST_HIDDEN]
+
+
+@pytest.mark.parametrize("role", ["member", "moderator"])
+def test_the_mute_button_toggles_and_returns_to_the_thread(client, auth, thread, other_member, moderator, role):
+    user = other_member if role == "member" else moderator
+    auth.login(user)
+    response = client.post(f"/t/{thread.id}/mute")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(thread_url(thread))
+    assert level_of(user, thread) == MUTED
+    assert "You muted this thread" in client.get(thread_url(thread)).get_data(as_text=True)
+    client.post(f"/t/{thread.id}/mute")
+    assert level_of(user, thread) is None
+
+
+def test_the_watch_button_unmutes_and_the_mute_button_stops_watching(client, auth, thread, member):
+    auth.login(member)
+    client.post(f"/t/{thread.id}/mute")
+    assert level_of(member, thread) == MUTED
+    client.post(f"/t/{thread.id}/watch")
+    assert level_of(member, thread) == WATCHING
+
+
+def test_visitors_cannot_mute(client, thread):
+    response = client.post(f"/t/{thread.id}/mute")
+    assert response.status_code == 302
+    assert "/login" in response.headers["Location"]
+    assert watcher_ids(thread) == {thread.author_id}
+    assert db.session.scalar(sa.select(sa.func.count()).where(Subscription.level == MUTED)) == 0
+
+
+def test_muting_a_missing_thread_is_a_404(client, auth, member):
+    auth.login(member)
+    assert client.post("/t/999/mute").status_code == 404
+
+
+def test_a_thread_titled_mute_keeps_a_slug_of_its_own(member, category):
+    assert forum.start_thread(member, category, "Mute", "?").slug == "mute-sujet"
+
+
+def test_the_thread_page_says_what_the_member_chose_and_offers_the_rest(client, auth, thread, member, other_member):
+    watching = watch_button(client, auth, thread, member)
+    assert "You are watching this thread." in watching and "Stop watching" in watching and ">Mute<" in watching
+    neither = watch_button(client, auth, thread, other_member)
+    assert "Watch this thread" in neither and ">Mute<" in neither and "You are watching" not in neither
+    assert f'formaction="/t/{thread.id}/mute"' in neither
+    services.mute(other_member, thread)
+    db.session.commit()
+    muted = watch_button(client, auth, thread, other_member)
+    assert "You muted this thread." in muted and "Watch this thread" in muted and ">Unmute<" in muted
+
+
+def test_muting_leaves_the_pages_kept_for_visitors(client, auth, thread, other_member):
+    def content_version() -> int:
+        db.session.expire_all()
+        return db.session.get(ContentVersion, SITE).version
+
+    version = content_version()
+    auth.login(other_member)
+    client.post(f"/t/{thread.id}/mute")
+    client.post(f"/t/{thread.id}/mute")
+    assert content_version() == version
+
+
+# What members are told of, once per event
+
+
+def test_a_reply_to_my_post_tells_me_it_answers_me(thread, member, other_member):
+    chloe = make_user("Chloé")
+    answer = write_reply(other_member, thread, "Essayez un autre câble.")
+    services.toggle_watch(other_member, thread)  # Bastien no longer watches: the answer still reaches him
+    db.session.commit()
+    reply = forum.reply(chloe, thread, "Bonne idée, Bastien.", reply_to=answer)
+    db.session.commit()
+    assert told(other_member) == [(services.REPLY_TO, chloe.id, reply.id)]
+    assert told(member)[-1] == (services.REPLY, chloe.id, reply.id)
+
+
+def test_answering_ones_own_post_tells_nobody_of_it(thread, member, other_member):
+    answer = write_reply(other_member, thread, "Essayez un autre câble.")
+    forum.reply(other_member, thread, "Je précise ma réponse.", reply_to=answer)
+    db.session.commit()
+    assert told(other_member) == []
+
+
+def test_a_member_concerned_several_ways_is_told_once_by_the_most_specific_kind(thread, member, other_member):
+    chloe, dan = make_user("Chloé"), make_user("Dan")
+    answer = write_reply(other_member, thread, "Essayez un autre câble.")
+    write_reply(dan, thread, "Pareil chez moi.")
+    question = opening_of(thread)
+    reply = forum.reply(chloe, thread, "@Camille, Bastien a raison.", reply_to=question)
+    reply_to_answer = forum.reply(chloe, thread, "Merci @Dan.", reply_to=answer)
+    db.session.commit()
+    # Camille: asked, mentioned, watching; Dan: mentioned, watching; Bastien: answered, watching.
+    assert [n for n in told(member) if n[2] == reply.id] == [(services.MENTION, chloe.id, reply.id)]
+    assert [n for n in told(member) if n[2] == reply_to_answer.id] == [(services.REPLY, chloe.id, reply_to_answer.id)]
+    assert [n for n in told(dan) if n[2] == reply_to_answer.id] == [(services.MENTION, chloe.id, reply_to_answer.id)]
+    assert [n for n in told(other_member) if n[2] == reply_to_answer.id] == [
+        (services.REPLY_TO, chloe.id, reply_to_answer.id)
+    ]
+    assert [n for n in told(other_member) if n[2] == reply.id] == [(services.REPLY, chloe.id, reply.id)]
+
+
+def test_a_reply_marked_helpful_tells_its_author_once_even_when_marked_again(thread, member, other_member):
+    answer = write_reply(other_member, thread, "Essayez un autre câble.")
+
+    def marks_told() -> list[tuple]:
+        return [n for n in told(other_member) if n[0] == services.HELPFUL]
+
+    reputation.toggle_helpful(member, answer)
+    db.session.commit()
+    assert marks_told() == [(services.HELPFUL, member.id, answer.id)]
+    reputation.toggle_helpful(member, answer)  # withdrawn: the notification stays
+    db.session.commit()
+    assert marks_told() == [(services.HELPFUL, member.id, answer.id)]
+    reputation.toggle_helpful(member, answer)  # given again: no news
+    db.session.commit()
+    assert marks_told() == [(services.HELPFUL, member.id, answer.id)]
+
+
+def test_a_reply_accepted_as_the_solution_tells_its_author_once(thread, member, other_member):
+    answer = write_reply(other_member, thread, "Essayez un autre câble.")
+    other = write_reply(make_user("Chloé"), thread, "Ou une autre prise.")
+    reputation.toggle_solution(member, answer)
+    reputation.toggle_solution(member, other)  # replaced: Bastien's notification stays
+    reputation.toggle_solution(member, answer)  # accepted again: no news
+    db.session.commit()
+    assert [n for n in told(other_member) if n[0] == services.SOLUTION] == [(services.SOLUTION, member.id, answer.id)]
+
+
+def test_accepting_ones_own_reply_tells_nobody(thread, member):
+    mine = write_reply(member, thread, "J'ai trouvé : le firmware.")
+    reputation.toggle_solution(member, mine)
+    db.session.commit()
+    assert told(member) == []
+
+
+def test_earning_a_badge_tells_the_member_which(client, auth, thread, member, other_member):
+    answer = write_reply(other_member, thread, "Essayez un autre câble.")
+    reputation.toggle_helpful(member, answer)
+    db.session.commit()
+    assert [(n.kind, n.detail, n.actor_id) for n in notifications_of(other_member)] == [
+        (services.HELPFUL, "", member.id),
+        (services.BADGE, "first-helpful", None),
+    ]
+    auth.login(other_member)
+    page = client.get("/notifications").get_data(as_text=True)
+    assert "You earned the badge “First helpful reply”" in page
+    assert 'href="/u/Bastien"' in page

@@ -2,15 +2,18 @@
 
 import re
 import xml.etree.ElementTree as etree
+from collections.abc import Callable, Iterator, Mapping
 from functools import lru_cache, partial
 from html import unescape
 from html.parser import HTMLParser
-from urllib.parse import urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from bleach.linkifier import LinkifyFilter, build_url_re
 from bleach.sanitizer import Cleaner
 from markdown import Extension, Markdown
 from markdown.treeprocessors import Treeprocessor
+
+from app.limits import USERNAME_MAX_LENGTH, USERNAME_MIN_LENGTH
 
 ALLOWED_TAGS = frozenset(
     {
@@ -41,7 +44,7 @@ ALLOWED_TAGS = frozenset(
         "a",
     }
 )
-ALLOWED_ATTRIBUTES = {"a": ["href", "title", "rel"], "th": ["align"], "td": ["align"]}
+MENTION_CLASS = "mention"
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
 LINK_REL = "nofollow ugc noopener"
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
@@ -54,6 +57,23 @@ _URL_NOISE = re.compile(r"[\x00-\x20\x7f-\xa0\s]+")
 # The plain texts of posts a worker keeps, for posts whose HTML is at most this long.
 KEPT_TEXTS = 2048
 KEPT_HTML_MAX_LENGTH = 8192
+# "@name" where a word may start (not inside an address such as camille@example.org or
+# https://host/@camille), with a name shaped as usernames are, not followed by more of a name or
+# by another @ (a handle on another server).
+MENTION = re.compile(r"(?<![^\s(\[{\"'«“‘])@([^\W_](?:[\w.-]*[^\W_])?)(?![\w@])")
+# Words there are not the author's calling someone: a link's text, code, and quoted words.
+_NOT_MENTIONING = frozenset({"a", "code", "pre", "blockquote"})
+# Where /u/<username> answers: mention links are stored with the post's HTML.
+PROFILE_PATH = "/u/"
+
+# Given the names written after "@", the usernames of the members they designate (names of nobody left out).
+FindMembers = Callable[[set[str]], Mapping[str, str]]
+
+
+def _allowed_attribute(tag: str, name: str, value: str) -> bool:
+    if tag == "a":
+        return name in ("href", "title", "rel") or (name == "class" and value == MENTION_CLASS)
+    return tag in ("th", "td") and name == "align"
 
 
 def _is_allowed_url(url: str) -> bool:
@@ -110,13 +130,79 @@ class _PostTreeprocessor(Treeprocessor):
         return False
 
 
+def _mention_slots(element: etree.Element) -> Iterator[tuple[etree.Element, etree.Element | None]]:
+    """Where a mention may stand: (element, None) is its text, (element, child) the child's tail."""
+    yield element, None
+    for child in element:
+        if child.tag not in _NOT_MENTIONING:
+            yield from _mention_slots(child)
+        yield element, child
+
+
+class _MentionTreeprocessor(Treeprocessor):
+    """Link every "@name" of a member to their profile; names of nobody stay as they were written."""
+
+    def __init__(self, md: Markdown, find_members: FindMembers) -> None:
+        super().__init__(md)
+        self.find_members = find_members
+
+    def run(self, root: etree.Element) -> None:
+        slots = [(parent, child, _slot_text(parent, child)) for parent, child in _mention_slots(root)]
+        names = {
+            match.group(1)
+            for _, _, text in slots
+            for match in MENTION.finditer(text)
+            if USERNAME_MIN_LENGTH <= len(match.group(1)) <= USERNAME_MAX_LENGTH
+        }
+        # One look-up for the whole post, and none for a post that names nobody.
+        usernames = self.find_members(names) if names else {}
+        if usernames:
+            for parent, child, text in slots:
+                _link_mentions(parent, child, text, usernames)
+
+
+def _slot_text(parent: etree.Element, child: etree.Element | None) -> str:
+    return (parent.text if child is None else child.tail) or ""
+
+
+def _link_mentions(parent: etree.Element, child: etree.Element | None, text: str, usernames: Mapping[str, str]) -> None:
+    before, links, start = "", [], 0
+    for match in MENTION.finditer(text):
+        username = usernames.get(match.group(1))
+        if username is None:
+            continue
+        if links:
+            links[-1].tail = text[start : match.start()]
+        else:
+            before = text[: match.start()]
+        link = etree.Element("a", {"href": PROFILE_PATH + quote(username), "class": MENTION_CLASS})
+        link.text = match.group(0)
+        links.append(link)
+        start = match.end()
+    if not links:
+        return
+    links[-1].tail = text[start:]
+    if child is None:
+        parent.text, index = before, 0
+    else:
+        child.tail, index = before, list(parent).index(child) + 1
+    parent[index:index] = links
+
+
 class _PostExtension(Extension):
+    def __init__(self, find_members: FindMembers | None = None) -> None:
+        super().__init__()
+        self.find_members = find_members
+
     def extendMarkdown(self, md: Markdown) -> None:
         # Raw HTML is never emitted: it comes out escaped, as the text the author typed.
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")
         # After 'unescape' (priority 0), so that URLs are checked in their final form.
         md.treeprocessors.register(_PostTreeprocessor(md), "entraide_post", -1)
+        if self.find_members is not None:
+            # After links and images have their final form, so that their words are left alone.
+            md.treeprocessors.register(_MentionTreeprocessor(md, self.find_members), "entraide_mentions", -2)
 
 
 def _set_rel(attrs: dict[tuple[str | None, str], str], new: bool = False) -> dict | None:
@@ -127,17 +213,18 @@ def _set_rel(attrs: dict[tuple[str | None, str], str], new: bool = False) -> dic
     return attrs
 
 
-def render_markdown(source: str) -> str:
-    """Return the safe HTML of a post written in Markdown."""
+def render_markdown(source: str, find_members: FindMembers | None = None) -> str:
+    """Return the safe HTML of a post written in Markdown; with `find_members`, mentions of
+    members ("@name") link to their profiles."""
     md = Markdown(
-        extensions=["fenced_code", "tables", "sane_lists", _PostExtension()],
+        extensions=["fenced_code", "tables", "sane_lists", _PostExtension(find_members)],
         extension_configs={"tables": {"use_align_attribute": True}},
         output_format="html",
     )
     # Both objects keep state between calls and cost well under a millisecond to build.
     cleaner = Cleaner(
         tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
+        attributes=_allowed_attribute,
         protocols=ALLOWED_PROTOCOLS,
         strip=False,
         filters=[
@@ -157,13 +244,19 @@ class _TextAndLinks(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self.links = 0
+        self.mentioned: list[str] = []
         self.feed(markup)
         self.close()
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _BLOCK_TAGS:
             self.parts.append(" ")
-        if tag == "a" and any(name == "href" for name, _ in attrs):
+        if tag != "a":
+            return
+        href = dict(attrs).get("href")
+        if ("class", MENTION_CLASS) in attrs and href and href.startswith(PROFILE_PATH):
+            self.mentioned.append(unquote(href.removeprefix(PROFILE_PATH)))
+        elif href is not None:
             self.links += 1
 
     def handle_endtag(self, tag: str) -> None:
@@ -196,5 +289,10 @@ _kept_text = lru_cache(maxsize=KEPT_TEXTS)(_text)
 
 
 def count_links(html: str) -> int:
-    """Return how many links (`<a href>`) the rendered HTML holds."""
+    """Return how many links (`<a href>`) the rendered HTML holds, mentions of members aside."""
     return _TextAndLinks(html).links
+
+
+def mentioned_usernames(html: str) -> list[str]:
+    """The usernames the rendered HTML mentions, each once, in the order they first appear."""
+    return list(dict.fromkeys(_TextAndLinks(html).mentioned))

@@ -13,12 +13,13 @@ from app.extensions import db
 from app.forum.models import Category, Post, PostRevision, Thread
 from app.forum.rendering import render_markdown
 from app.limits import SLUG_MAX_LENGTH
+from app.notifications import mentions
 from app.notifications import services as notifications
 from app.reputation import trust
 from app.reputation.services import POST_DELETED, points_change
 
 # Words a thread's slug may not be alone, since /t/<id>/<word> is already another page.
-RESERVED_SLUGS = {"reply", "watch"}
+RESERVED_SLUGS = {"reply", "watch", "mute"}
 
 
 def make_slug(title: str) -> str:
@@ -82,7 +83,7 @@ def check_body(body: str) -> str:
 
 
 def render_body(author: User, body: str) -> str:
-    html = render_markdown(body)
+    html = render_markdown(body, find_members=mentions.find_members)
     trust.check_links(author, html)
     return html
 
@@ -107,7 +108,8 @@ def start_thread(author: User, category: Category, title: str, body: str) -> Thr
     _count(category, threads=+1, posts=+1, at=now)
     author.post_count = User.post_count + 1
     db.session.flush()
-    notifications.watch(author, thread)
+    notifications.notify_of_new_post(opening)
+    notifications.watch_as_participant(author, thread)
     return thread
 
 
@@ -140,8 +142,8 @@ def reply(author: User, thread: Thread, body: str, reply_to: Post | None = None)
     _count(thread.category, posts=+1, at=now)
     author.post_count = User.post_count + 1
     db.session.flush()
-    notifications.notify_watchers(thread, post)
-    notifications.watch(author, thread)
+    notifications.notify_of_new_post(post)
+    notifications.watch_as_participant(author, thread)
     return post
 
 
@@ -171,10 +173,12 @@ def edit_post(editor: User, post: Post, body: str, title: str | None = None) -> 
             title=thread.title if post.is_opening else None,
         )
     )
+    previous_html = post.body_html
     post.body_source, post.body_html, post.edited_at = body, body_html, utcnow()
     if new_title != thread.title:
         thread.title, thread.slug = new_title, make_slug(new_title)
     db.session.flush()
+    notifications.notify_of_edit(post, previous_html)
     return True
 
 

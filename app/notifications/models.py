@@ -13,20 +13,34 @@ if TYPE_CHECKING:
     from app.forum.models import Post, Thread
 
 
+# What a member chose for a thread: hear of every new reply, or of nothing that happens in it.
+WATCHING = "watching"
+MUTED = "muted"
+LEVELS = (WATCHING, MUTED)
+
+
 class Subscription(db.Model):
-    """A member watching a thread: they are notified of its new replies."""
+    """A member watching a thread (notified of its new replies) or muting it (notified of nothing
+    members do in it). One row per member and thread, so that the two exclude each other; a member
+    without a row hears only of what concerns them (mentions, replies to their posts, …)."""
 
     __tablename__ = "subscriptions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     thread_id: Mapped[int] = mapped_column(sa.ForeignKey("threads.id"), index=True)
+    level: Mapped[str] = mapped_column(sa.String(16), default=WATCHING)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    __table_args__ = (sa.UniqueConstraint("user_id", "thread_id"),)
+    __table_args__ = (
+        sa.UniqueConstraint("user_id", "thread_id"),
+        sa.CheckConstraint(sa.column("level").in_(LEVELS), name="level"),
+    )
 
 
 class Notification(db.Model):
+    """One event told to one member; the notifications page shows related ones as one line."""
+
     __tablename__ = "notifications"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -34,8 +48,9 @@ class Notification(db.Model):
     kind: Mapped[str] = mapped_column(sa.String(32))
     actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     thread_id: Mapped[int | None] = mapped_column(sa.ForeignKey("threads.id"))
-    post_id: Mapped[int | None] = mapped_column(sa.ForeignKey("posts.id"))
-    # A moderator's reason, told to the member it concerns.
+    # Indexed for the mentions a post already notified, looked up when it is edited.
+    post_id: Mapped[int | None] = mapped_column(sa.ForeignKey("posts.id"), index=True)
+    # A moderator's reason, told to the member it concerns; the key of a badge earned.
     detail: Mapped[str] = mapped_column(sa.String(REASON_MAX_LENGTH), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     read_at: Mapped[datetime | None]

@@ -1,19 +1,24 @@
-"""Notifications: telling members what happened to them and to the threads they watch."""
+"""Notifications: telling members, once per event, what happened to them and in the threads they
+watch; and what each member chose for a thread: to watch it, or to mute it."""
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
 
 from app.accounts.models import User
 from app.clock import utcnow
 from app.extensions import db
 from app.forum.models import Post, Thread
 from app.limits import REASON_MAX_LENGTH
-from app.notifications.models import Notification, Subscription
-from app.pagination import Page, check_page_exists, page_count
+from app.notifications import mentions
+from app.notifications.models import MUTED, WATCHING, Notification, Subscription
 
 # Kinds, as stored; the notifications page words each of them.
-REPLY = "reply"
+REPLY = "reply"  # a reply in a thread the member watches
+REPLY_TO = "reply_to"  # a reply to one of the member's posts
+MENTION = "mention"
+HELPFUL = "helpful"
+SOLUTION = "solution"
+BADGE = "badge"
 POST_HIDDEN = "post_hidden"
 POST_RESTORED = "post_restored"
 FLAGS_UPHELD = "flags_upheld"
@@ -45,97 +50,187 @@ def notify(
     )
 
 
-# Watching threads
+# What members do in threads
 
 
-def is_watching(user: User, thread: Thread) -> bool:
+def notify_of_new_post(post: Post) -> None:
+    """Tell each member a new post concerns, once, by the most specific reason: mentioned in it,
+    answered by it (its `reply_to`), or watching its thread. Its author and the members who muted
+    the thread hear nothing of it.
+
+    One query reads the thread's watchers and mutes (none for an opening post), one finds the
+    members mentioned (only when it mentions someone), one statement writes every notification."""
+    # Nobody has chosen anything yet for the thread an opening post starts.
+    choices = {} if post.is_opening else _choices_for(post.thread_id)
+    silent = {user_id for user_id, level in choices.items() if level == MUTED} | {post.author_id}
+    mentioned = mentions.newly_mentioned_ids(post.body_html)
+    kinds = dict.fromkeys(_first(mentioned, silent, mentions.MENTIONS_NOTIFIED_PER_POST), MENTION)
+    if post.reply_to is not None:
+        kinds.setdefault(post.reply_to.author_id, REPLY_TO)
+    for user_id, level in choices.items():
+        if level == WATCHING:
+            kinds.setdefault(user_id, REPLY)
+    rows = [
+        {"user_id": user_id, "kind": kind, "actor_id": post.author_id, "thread_id": post.thread_id, "post_id": post.id}
+        for user_id, kind in kinds.items()
+        if user_id not in silent
+    ]
+    if rows:
+        db.session.execute(sa.insert(Notification), rows)
+
+
+def _choices_for(thread_id: int) -> dict[int, str]:
+    return dict(
+        db.session.execute(
+            sa.select(Subscription.user_id, Subscription.level).where(Subscription.thread_id == thread_id)
+        ).all()
+    )
+
+
+def notify_of_edit(post: Post, previous_html: str) -> None:
+    """Tell the members an edit mentions for the first time. A member this post already told of a
+    mention is not told again, and the post's limit of mentions notified counts every version."""
+    if not post.is_visible:
+        return
+    mentioned = mentions.newly_mentioned_ids(post.body_html, previous_html)
+    if not mentioned:
+        return
+    told = set(
+        db.session.scalars(
+            sa.select(Notification.user_id).where(Notification.post_id == post.id, Notification.kind == MENTION)
+        )
+    )
+    muting = set(
+        db.session.scalars(
+            sa.select(Subscription.user_id).where(
+                Subscription.thread_id == post.thread_id,
+                Subscription.level == MUTED,
+                Subscription.user_id.in_(mentioned),
+            )
+        )
+    )
+    room = mentions.MENTIONS_NOTIFIED_PER_POST - len(told)
+    for user_id in _first(mentioned, told | muting | {post.author_id}, room):
+        db.session.add(
+            Notification(
+                user_id=user_id, kind=MENTION, actor_id=post.author_id, thread_id=post.thread_id, post_id=post.id
+            )
+        )
+
+
+def _first(user_ids: list[int], silent: set[int], room: int) -> list[int]:
+    """The first `room` of `user_ids` that are not `silent`."""
+    return [user_id for user_id in user_ids if user_id not in silent][: max(room, 0)]
+
+
+def notify_once(user: User, kind: str, actor: User, post: Post) -> None:
+    """Tell `user` that `actor` marked their post helpful or accepted it as the solution (`kind`),
+    unless they muted its thread or heard it from `actor` before: a mark withdrawn and given again
+    is no news. A withdrawn mark leaves its notification, as Discourse and Stack Overflow do."""
+    if actor.id == user.id or has_muted(user, post.thread_id):
+        return
+    told_before = db.session.scalar(
+        sa.select(
+            sa.exists().where(
+                Notification.user_id == user.id,
+                Notification.kind == kind,
+                Notification.actor_id == actor.id,
+                Notification.post_id == post.id,
+            )
+        )
+    )
+    if not told_before:
+        notify(user, kind, actor=actor, post=post)
+
+
+# Watching and muting threads
+
+
+def subscription_level(user: User, thread: Thread) -> str | None:
+    """WATCHING, MUTED, or None when `user` chose neither for the thread."""
     if not user.is_authenticated:
-        return False
+        return None
     return db.session.scalar(
-        sa.select(sa.exists().where(Subscription.user_id == user.id, Subscription.thread_id == thread.id))
+        sa.select(Subscription.level).where(Subscription.user_id == user.id, Subscription.thread_id == thread.id)
+    )
+
+
+def has_muted(user: User, thread_id: int) -> bool:
+    return db.session.scalar(
+        sa.select(
+            sa.exists().where(
+                Subscription.user_id == user.id, Subscription.thread_id == thread_id, Subscription.level == MUTED
+            )
+        )
     )
 
 
 def watch(user: User, thread: Thread) -> None:
-    """Subscribe `user` to the thread's new replies; watching it already changes nothing."""
-    if is_watching(user, thread):
-        return
-    try:
-        with db.session.begin_nested():
-            db.session.add(Subscription(user_id=user.id, thread_id=thread.id))
-    except IntegrityError:
-        pass  # a concurrent request (a double click) subscribed them first
+    """Watch the thread: be told of its new replies. Watching a muted thread unmutes it."""
+    _choose(user, thread, WATCHING)
 
 
-def unwatch(user: User, thread: Thread) -> None:
-    db.session.execute(
-        sa.delete(Subscription).where(Subscription.user_id == user.id, Subscription.thread_id == thread.id)
-    )
+def mute(user: User, thread: Thread) -> None:
+    """Mute the thread: be told of nothing members do in it. Muting a watched thread stops watching it."""
+    _choose(user, thread, MUTED)
+
+
+def watch_as_participant(user: User, thread: Thread) -> None:
+    """Members watch the threads they start or reply in, unless they muted them."""
+    _choose(user, thread, WATCHING, keep_existing=True)
 
 
 def toggle_watch(user: User, thread: Thread) -> bool:
-    """Start or stop watching the thread; returns whether `user` watches it now."""
-    if is_watching(user, thread):
-        unwatch(user, thread)
+    """Start watching the thread (unmuting it), or stop; returns whether `user` watches it now."""
+    if subscription_level(user, thread) == WATCHING:
+        _forget_choice(user, thread)
         return False
     watch(user, thread)
     return True
 
 
-def notify_watchers(thread: Thread, post: Post) -> None:
-    """Tell everyone watching `thread`, except its author, about the new reply `post`.
+def toggle_mute(user: User, thread: Thread) -> bool:
+    """Mute the thread (no longer watching it), or unmute it; returns whether `user` has it muted now."""
+    if subscription_level(user, thread) == MUTED:
+        _forget_choice(user, thread)
+        return False
+    mute(user, thread)
+    return True
 
-    One query finds the watchers and one statement writes all their notifications, however many."""
-    watcher_ids = db.session.scalars(
-        sa.select(Subscription.user_id).where(
-            Subscription.thread_id == thread.id, Subscription.user_id != post.author_id
-        )
-    ).all()
-    if not watcher_ids:
+
+def _choose(user: User, thread: Thread, level: str, keep_existing: bool = False) -> None:
+    subscription = db.session.scalar(
+        sa.select(Subscription).where(Subscription.user_id == user.id, Subscription.thread_id == thread.id)
+    )
+    if subscription is not None:
+        if not keep_existing:
+            subscription.level = level
         return
+    try:
+        with db.session.begin_nested():
+            db.session.add(Subscription(user_id=user.id, thread_id=thread.id, level=level))
+    except IntegrityError:
+        # A concurrent request (a double click) chose first; a choice the member makes now still wins.
+        if not keep_existing:
+            db.session.execute(
+                sa.update(Subscription)
+                .where(Subscription.user_id == user.id, Subscription.thread_id == thread.id)
+                .values(level=level)
+            )
+
+
+def _forget_choice(user: User, thread: Thread) -> None:
     db.session.execute(
-        sa.insert(Notification),
-        [
-            {"user_id": user_id, "kind": REPLY, "actor_id": post.author_id, "thread_id": thread.id, "post_id": post.id}
-            for user_id in watcher_ids
-        ],
+        sa.delete(Subscription).where(Subscription.user_id == user.id, Subscription.thread_id == thread.id)
     )
 
 
 # Reading them
 
 
-def unread_count(user: User) -> int:
-    return db.session.scalar(
-        sa.select(sa.func.count())
-        .select_from(Notification)
-        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
-    )
-
-
-def notifications_page(user: User, number: int, per_page: int) -> Page[Notification]:
-    """A page of `user`'s notifications, newest first, with what each one points at (two queries)."""
-    total = db.session.scalar(
-        sa.select(sa.func.count()).select_from(Notification).where(Notification.user_id == user.id)
-    )
-    pages = page_count(total, per_page)
-    check_page_exists(number, pages)
-    notifications = db.session.scalars(
-        sa.select(Notification)
-        .options(
-            joinedload(Notification.actor),
-            joinedload(Notification.thread),
-            joinedload(Notification.post).joinedload(Post.thread),
-        )
-        .where(Notification.user_id == user.id)
-        .order_by(Notification.created_at.desc(), Notification.id.desc())
-        .limit(per_page)
-        .offset((number - 1) * per_page)
-    )
-    return Page(items=list(notifications), number=number, pages=pages)
-
-
 def mark_all_read(user: User) -> None:
+    """Mark every unread notification read, all with the same time: the page groups by it, so that
+    what arrives afterwards starts new lines."""
     db.session.execute(
         sa.update(Notification)
         .where(Notification.user_id == user.id, Notification.read_at.is_(None))

@@ -12,6 +12,7 @@ from app.accounts.models import User
 from app.clock import utcnow
 from app.extensions import db
 from app.forum.models import Post, Thread
+from app.notifications import services as notifications
 from app.reputation.models import Badge
 
 
@@ -64,7 +65,8 @@ def solution_count(user: User) -> int:
 
 
 def award_for_contributions(user: User) -> None:
-    """Award the helpful-reply and solution milestones `user` has reached and does not hold yet."""
+    """Award the helpful-reply and solution milestones `user` has reached and does not hold yet,
+    and tell them of each."""
     if user.is_staff:
         return
     held = set(db.session.scalars(sa.select(Badge.key).where(Badge.user_id == user.id)))
@@ -75,6 +77,7 @@ def award_for_contributions(user: User) -> None:
         try:
             with db.session.begin_nested():
                 db.session.add(Badge(user_id=user.id, key=key))
+                notifications.notify(user, notifications.BADGE, detail=key)
         except IntegrityError:
             pass  # a concurrent request awarded it first; the savepoint keeps the rest of the work
 

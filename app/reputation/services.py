@@ -15,6 +15,7 @@ from app.accounts.models import User
 from app.errors import PermissionDenied
 from app.extensions import db
 from app.forum.models import Post, Thread
+from app.notifications import services as notifications
 from app.reputation import badges
 from app.reputation.models import HelpfulMark, ReputationEvent
 
@@ -114,6 +115,7 @@ def toggle_helpful(member: User, post: Post) -> bool:
         with points_change(post, HELPFUL, actor=member):
             db.session.add(HelpfulMark(post_id=post.id, user_id=member.id))
             post.helpful_count = Post.helpful_count + 1
+        notifications.notify_once(post.author, notifications.HELPFUL, member, post)
         badges.award_for_contributions(post.author)
         return True
     with points_change(post, HELPFUL_WITHDRAWN, actor=member):
@@ -176,5 +178,6 @@ def toggle_solution(member: User, post: Post) -> bool:
             thread.solution_post_id = None
     with points_change(post, SOLUTION, actor=member):
         thread.solution_post_id = post.id
+    notifications.notify_once(post.author, notifications.SOLUTION, member, post)
     badges.award_for_contributions(post.author)
     return True
