@@ -33,7 +33,7 @@ def _lock_post(post: Post) -> None:
     read it again once locked: a flag that waited for another must see the post as that one left
     it (hidden, say), or it would hide it, and move its counters, a second time."""
     db.session.execute(
-        sa.select(Post).where(Post.id == post.id).with_for_update().execution_options(populate_existing=True)
+        sa.select(Post).where(Post.id == post.id).with_for_update(of=Post).execution_options(populate_existing=True)
     )
 
 
