@@ -26,10 +26,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     from app import models  # noqa: F401  (every table known to SQLAlchemy and Alembic)
     from app.database import configure_engine
     from app.i18n import select_locale
-    from app.search import outbox
+    from app.search import backends as search_backends
+    from app.search import outbox as search_outbox
 
+    search_backends.init_app(app)
     # Registered before the database so that its teardown runs after the request's session is gone.
-    outbox.init_app(app)
+    search_outbox.init_app(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     login_manager.init_app(app)

@@ -326,6 +326,19 @@ def test_edits_replace_the_indexed_words(client, auth, other_member, forum_posts
     assert titles(client, "différentiel") == []
 
 
+def test_a_search_made_before_an_edit_does_not_keep_the_old_words(client, auth, other_member, forum_posts):
+    """A worker keeps its searcher from one search to the next: after an edit, it must not find
+    the post by the words the edit took out."""
+    assert titles(client, "différentiel") == ["Coupure d'électricité la nuit"]
+    auth.login(other_member)
+    client.post(f"/p/{forum_posts['answer'].id}/edit", data={"body": "Changez le fusible."})
+    assert titles(client, "différentiel") == []
+    assert titles(client, "fusible") == ["Coupure d'électricité la nuit"]
+    client.post(f"/p/{forum_posts['answer'].id}/edit", data={"body": "Changez le différentiel."})
+    assert titles(client, "fusible") == []
+    assert titles(client, "différentiel") == ["Coupure d'électricité la nuit"]
+
+
 def test_title_changes_reach_every_post_of_the_thread(client, auth, member, forum_posts):
     opening = db.session.scalar(sa.select(Post).where(Post.thread_id == forum_posts["power"].id, Post.position == 1))
     auth.login(member)

@@ -113,3 +113,14 @@ def test_a_common_word_ranks_its_most_recent_matches(app, member, category):
     assert sorted(titles("linky category:idees")) == ["Compteur 0", "Compteur 1"]
     app.config["SEARCH_RANKED_MATCHES"] = 5_000
     assert sorted(titles("linky")) == [f"Compteur {number}" for number in range(5)]
+
+
+def test_a_reader_is_told_when_only_the_most_recent_matches_were_ranked(app, member, category):
+    app.config["SEARCH_RANKED_MATCHES"] = 3
+    for number in range(4):
+        forum.start_thread(member, category, f"Compteur {number}", "compteur linky")
+    db.session.commit()
+    assert any("Only the 3 most recent matching posts" in note for note in services.search("linky").notes)
+    assert services.search("linky compteur 1").notes == []
+    app.config["SEARCH_RANKED_MATCHES"] = 4
+    assert services.search("linky").notes == []  # all four ranked

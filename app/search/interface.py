@@ -27,6 +27,8 @@ class Found:
     # Given the text of some of those posts, their snippets with the matched words in <mark>
     # (none for a post whose words matched only in its thread's title).
     snippets: Callable[[dict[int, str]], dict[int, Markup]]
+    # Set when more posts matched than the engine ranks: the reader is told to narrow the search.
+    ranked_at_most: int | None = None
 
 
 @dataclass

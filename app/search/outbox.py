@@ -24,7 +24,6 @@ log = logging.getLogger(__name__)
 
 
 def init_app(app: Flask) -> None:
-    backends.init_app(app)
     # The session is shared by every application the process builds (tests build many).
     if not sa.event.contains(db.session, "after_flush", record_changes):
         sa.event.listen(db.session, "before_flush", note_changes)

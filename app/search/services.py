@@ -59,7 +59,15 @@ def search(raw: str, number: int = 1, sort: str = "relevance", per_page: int | N
         for post_id in found.post_ids
         if post_id in posts
     ]
-    return Results(hits, number, found.has_next, parsed.notes)
+    notes = list(parsed.notes)
+    if found.ranked_at_most:
+        notes.append(
+            _(
+                "Only the %(most)d most recent matching posts were searched; add words to find older ones.",
+                most=found.ranked_at_most,
+            )
+        )
+    return Results(hits, number, found.has_next, notes)
 
 
 def _posts(ids: list[int]) -> dict[int, Post]:

@@ -86,7 +86,8 @@ def search(parsed: ParsedQuery, sort: str, offset: int, limit: int) -> Found:
     if parsed.excluded:
         unwanted = sa.func.tsquery_not(_either([_term(words) for words in parsed.excluded]), type_=TSQUERY)
         query = unwanted if positive is None else sa.func.tsquery_and(positive, unwanted, type_=TSQUERY)
-    candidates = _newest_matches(query, parsed.filters)
+    matches = _newest_matches(query, parsed.filters)
+    candidates = matches.limit(current_app.config["SEARCH_RANKED_MATCHES"]).cte("candidates")
     if sort == "newest":
         rank = Post.created_at
     elif positive is None:
@@ -104,22 +105,25 @@ def search(parsed: ParsedQuery, sort: str, offset: int, limit: int) -> Found:
     def snippets(texts: dict[int, str]) -> dict[int, Markup]:
         return _headlines(positive, texts) if positive is not None and texts else {}
 
-    return Found(rows[:limit], len(rows) > limit, snippets)
+    has_next = len(rows) > limit
+    return Found(rows[:limit], has_next, snippets, None if has_next else _ranked_at_most(matches))
+
+
+def _ranked_at_most(matches) -> int | None:
+    """On the last page, the number of matches ranked, when more posts matched than that."""
+    most = current_app.config["SEARCH_RANKED_MATCHES"]
+    beyond = db.session.scalar(matches.with_only_columns(post_vectors.c.post_id).offset(most).limit(1))
+    return most if beyond is not None else None
 
 
 def _newest_matches(query, filters: list[Filter]):
-    """The most recent posts that match the words (if any) and the filters, with their vectors."""
+    """The posts that match the words (if any) and the filters, with their vectors, newest first."""
     matches = sa.select(post_vectors.c.post_id, post_vectors.c.vector)
     if filters:
         matches = matches.join(Post, Post.id == post_vectors.c.post_id).join(Post.thread)
     if query is not None:
         matches = matches.where(post_vectors.c.vector.bool_op("@@")(query))
-    return (
-        matches.where(*(_filter(condition) for condition in filters))
-        .order_by(post_vectors.c.post_id.desc())
-        .limit(current_app.config["SEARCH_RANKED_MATCHES"])
-        .cte("candidates")
-    )
+    return matches.where(*(_filter(condition) for condition in filters)).order_by(post_vectors.c.post_id.desc())
 
 
 def _best_of_each_thread(candidates, rank):

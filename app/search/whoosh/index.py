@@ -16,6 +16,8 @@ from pathlib import Path
 from flask import current_app
 from whoosh import index as whoosh_index
 from whoosh.fields import BOOLEAN, DATETIME, ID, NUMERIC, STORED, TEXT, Schema
+from whoosh.reading import MultiReader
+from whoosh.searching import Searcher
 
 from app.search.whoosh.analysis import ANALYZER
 
@@ -81,15 +83,29 @@ def searcher():
     ix = open_index()
     kept = getattr(_searchers, "by_index", {})
     current = kept.get(ix.storage.folder)
-    # refresh() shares the unchanged segments' readers with the new searcher: the old one is
-    # left to the garbage collector rather than closed under the new one's feet. Whoosh's refresh
-    # fails on a searcher of an empty index (no segments to reuse): that one is simply reopened.
-    if current is None or current.doc_count_all() == 0:
-        fresh = ix.searcher()
-    else:
-        fresh = current.refresh()
+    if current is not None and current.up_to_date():
+        return current
+    fresh = Searcher(ix.reader(reuse=_still_valid_readers(ix, current)), fromindex=ix)
     _searchers.by_index = {ix.storage.folder: fresh}
     return fresh
+
+
+def _still_valid_readers(ix: whoosh_index.Index, searcher) -> MultiReader | None:
+    """The kept searcher's segment readers that the index's newest state can reuse: those of
+    segments still in it with no document deleted since.
+
+    Not Whoosh's own `refresh()`, which reuses a segment's reader whatever was deleted from the
+    segment since: the searcher would go on finding an edited post by the words taken out of it."""
+    if searcher is None:
+        return None
+    segments = {segment.segment_id(): segment for segment in ix._segments()}
+    valid = []
+    for reader, _offset in searcher.reader().leaf_readers():
+        segment = reader.segment()
+        now = segments.get(segment.segment_id()) if segment is not None else None
+        if now is not None and now.deleted_count() == segment.deleted_count():
+            valid.append(reader)
+    return MultiReader(valid) if valid else None
 
 
 def new_generation() -> Path:
