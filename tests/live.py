@@ -98,6 +98,27 @@ def start(instance: Path, workers: int = 2, **settings: str):
     return server, serve(server, workers)
 
 
+def start_filled(instance: Path, database_url: str | None, fill, workers: int = 2, monkeypatch=None, **settings):
+    """Serve a fresh forum and fill it first through an application of the test's own on the same
+    database (`fill()` runs in its context; what it adds is committed). Returns the server, its
+    process and what `fill` returned. `monkeypatch` points the test's applications at the server's
+    instance folder."""
+    from app import create_app
+    from app.extensions import db
+
+    if database_url:
+        settings["SQLALCHEMY_DATABASE_URI"] = database_url
+    server, process = start(instance, workers=workers, **settings)
+    monkeypatch.setenv("ENTRAIDE_INSTANCE_PATH", str(server.instance))
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url} if database_url else None)
+    with app.app_context():
+        filled = fill()
+        db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
+    return server, process, filled
+
+
 def stop(process: subprocess.Popen) -> None:
     process.terminate()
     try:

@@ -8,7 +8,6 @@ import time
 
 import pytest
 
-from app import create_app
 from app.extensions import db
 from app.forum import services as forum
 from app.forum.models import Category
@@ -24,13 +23,8 @@ READERS = 3
 
 @pytest.fixture
 def busy_forum(tmp_path, monkeypatch, server_database_url):
-    settings = {"RATELIMIT_ENABLED": "false", "VISITS_WRITE_INTERVAL": "0.2"}
-    if server_database_url:
-        settings["SQLALCHEMY_DATABASE_URI"] = server_database_url
-    server, process = live.start(tmp_path / "instance", workers=4, **settings)
-    monkeypatch.setenv("ENTRAIDE_INSTANCE_PATH", str(server.instance))
-    app = create_app({"SQLALCHEMY_DATABASE_URI": server_database_url} if server_database_url else None)
-    with app.app_context():
+
+    def fill():
         writers = [make_user(f"auteur{n}").username for n in range(WRITERS)]
         readers = [make_user(f"lecteur{n}").username for n in range(READERS)]
         category = Category(name="Dépannage", slug="depannage")
@@ -39,9 +33,17 @@ def busy_forum(tmp_path, monkeypatch, server_database_url):
         thread = forum.start_thread(make_user("Question"), category, "Panne", "Aidez-moi")
         db.session.commit()
         pages = ["/", "/c/depannage", "/c/depannage/new", "/notifications", f"/t/{thread.id}/{thread.slug}"]
-        thread_id = thread.id
-        db.session.remove()
-        db.engine.dispose()
+        return writers, readers, pages, thread.id
+
+    server, process, (writers, readers, pages, thread_id) = live.start_filled(
+        tmp_path / "instance",
+        server_database_url,
+        fill,
+        workers=4,
+        monkeypatch=monkeypatch,
+        RATELIMIT_ENABLED="false",
+        VISITS_WRITE_INTERVAL="0.2",
+    )
     yield server, writers, readers, pages, thread_id
     live.stop(process)
 

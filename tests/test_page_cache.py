@@ -275,20 +275,23 @@ def test_an_unreachable_redis_only_means_pages_are_rendered(app_config, app, thr
 @pytest.fixture
 def served_forum(tmp_path, monkeypatch, server_database_url):
     """gunicorn with four workers, each with its own kept pages, checking the version every half second."""
-    settings = {"RATELIMIT_ENABLED": "false", "PAGE_CACHE_VERSION_CHECK": "0.5"}
-    if server_database_url:
-        settings["SQLALCHEMY_DATABASE_URI"] = server_database_url
-    server, process = live.start(tmp_path / "instance", workers=4, **settings)
-    monkeypatch.setenv("ENTRAIDE_INSTANCE_PATH", str(server.instance))
-    app = create_app({"SQLALCHEMY_DATABASE_URI": server_database_url} if server_database_url else None)
-    with app.app_context():
+
+    def fill() -> str:
         category = Category(name="Dépannage", slug="depannage")
         db.session.add(category)
         thread = forum.start_thread(make_user("Camille"), category, "Panne", "Aidez-moi")
         db.session.commit()
-        url = url_of(thread)
-        db.session.remove()
-        db.engine.dispose()
+        return url_of(thread)
+
+    server, process, url = live.start_filled(
+        tmp_path / "instance",
+        server_database_url,
+        fill,
+        workers=4,
+        monkeypatch=monkeypatch,
+        RATELIMIT_ENABLED="false",
+        PAGE_CACHE_VERSION_CHECK="0.5",
+    )
     yield server, url
     live.stop(process)
 
