@@ -6,7 +6,7 @@ from pathlib import Path
 from flask import Flask
 
 from app.config import load_config
-from app.extensions import babel, compress, csrf, db, limiter, login_manager, migrate
+from app.extensions import babel, compress, csrf, db, limiter, login_manager, mailman, migrate
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -39,6 +39,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
     compress.init_app(app)
+    mailman.init_app(app)
     with app.app_context():
         configure_engine(db.engine)
 
@@ -46,14 +47,17 @@ def create_app(test_config: dict | None = None) -> Flask:
     from app.accounts.views import bp as accounts_bp
     from app.admin.views import bp as admin_bp
     from app.forum.views import bp as forum_bp
+    from app.mail import outbox as mail_outbox
     from app.moderation.views import bp as moderation_bp
     from app.notifications.views import bp as notifications_bp
+    from app.privacy.views import bp as privacy_bp
     from app.reputation.views import bp as reputation_bp
     from app.search.views import bp as search_bp
     from app.seo.views import bp as seo_bp
 
     web.init_app(app)
     visits.init_app(app)
+    mail_outbox.init_app(app)
     cli.init_app(app)
     for blueprint in (
         accounts_bp,
@@ -61,6 +65,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         reputation_bp,
         moderation_bp,
         notifications_bp,
+        privacy_bp,
         admin_bp,
         search_bp,
         seo_bp,

@@ -37,6 +37,7 @@ class DefaultConfig:
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_LOGIN = "10 per minute; 50 per hour"
     RATELIMIT_REGISTER = "5 per hour"
+    RATELIMIT_CONFIRMATION = "3 per hour"  # new confirmation links a member may ask for
     RATELIMIT_POSTING = "6 per minute; 60 per hour"
     RATELIMIT_POSTING_NEW_MEMBER = "2 per minute; 20 per hour"
 
@@ -61,6 +62,17 @@ class DefaultConfig:
     PAGE_CACHE_TIMEOUT = 300
     PAGE_CACHE_SIZE = 500  # pages each process keeps, without Redis
     PAGE_CACHE_MAX_BYTES = 1024 * 1024  # larger pages (a big sitemap index) are rendered each time
+
+    # The address members reach the forum at: the links of every email start with it.
+    SITE_URL = "http://127.0.0.1:5000"
+    # Without a server, messages are written to the log (app.mail.log_backend); with one, sent by SMTP.
+    MAIL_SERVER = None
+    MAIL_PORT = 25
+    MAIL_DEFAULT_SENDER = "Entraide <noreply@localhost>"
+    MAIL_TIMEOUT = 10  # seconds a sender waits for the server
+    # Send what a request queued once its response has gone; off, only `flask mail send` sends.
+    MAIL_SEND_AFTER_RESPONSE = True
+    MAIL_KEEP_DAYS = 7  # days a message is kept once sent, or refused for good
 
     SITEMAP_MAX_URLS = 50_000  # the sitemaps.org limit per file; tests lower it
 
@@ -90,6 +102,8 @@ def load_config(app, test_config: dict | None) -> None:
     if not app.config["SQLALCHEMY_DATABASE_URI"]:
         database = Path(app.instance_path) / "entraide.sqlite3"
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{database}"
+    if not app.config.get("MAIL_BACKEND"):
+        app.config["MAIL_BACKEND"] = "smtp" if app.config["MAIL_SERVER"] else "app.mail.log_backend"
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret_key(Path(app.instance_path))
     check_length_settings(app.config)

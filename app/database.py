@@ -50,6 +50,15 @@ def begin_reading(session: Session | scoped_session) -> None:
         session.connection(execution_options={WRITES: False})
 
 
+def begin_writing(session: Session | scoped_session) -> None:
+    """Begin `session`'s transaction as a writer (a GET that changes something, say), unless it
+    has begun already."""
+    if isinstance(session, scoped_session):
+        session = session()
+    if not session.in_transaction():
+        session.connection(execution_options={WRITES: True})
+
+
 def _sqlite_on_connect(dbapi_connection, _record) -> None:
     # Let SQLAlchemy's "begin" event issue BEGIN itself instead of the driver's implicit one.
     dbapi_connection.isolation_level = None

@@ -6,6 +6,7 @@ from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
+from flask_mailman import Mail
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
@@ -34,4 +35,5 @@ babel = Babel()
 compress = Compress()
 # Visitors' rendered pages (app.page_cache).
 cache = Cache()
+mailman = Mail()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])

@@ -2,8 +2,9 @@
 
 from app.accounts.models import User
 from app.forum.models import Category, Post, PostRevision, Thread
+from app.mail.models import OutgoingMail
 from app.moderation.models import Flag, ModerationAction
-from app.notifications.models import Notification, Subscription
+from app.notifications.models import EmailPreference, Notification, Subscription
 from app.page_cache.models import ContentVersion
 from app.reputation.models import Badge, HelpfulMark, ReputationEvent
 from app.search.models import SearchOutbox
@@ -12,10 +13,12 @@ __all__ = [
     "Badge",
     "Category",
     "ContentVersion",
+    "EmailPreference",
     "Flag",
     "HelpfulMark",
     "ModerationAction",
     "Notification",
+    "OutgoingMail",
     "Post",
     "PostRevision",
     "ReputationEvent",

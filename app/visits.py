@@ -124,6 +124,8 @@ def write(visits: Visits) -> None:
                 sa.update(users)
                 .where(users.c.id == sa.bindparam("seen_id"))
                 .where(sa.or_(users.c.last_seen_at.is_(None), users.c.last_seen_at < sa.bindparam("seen_at")))
+                # A visit noted before the account was erased does not write its trace back.
+                .where(users.c.erased_at.is_(None))
                 .values(last_seen_at=sa.bindparam("seen_at")),
                 [{"seen_id": user_id, "seen_at": at} for user_id, at in sorted(visits.last_seen.items())],
             )

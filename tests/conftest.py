@@ -217,3 +217,17 @@ def search_backend(request, app_config, postgres_url):
         pytest.skip("PostgreSQL full-text search needs a PostgreSQL database (ENTRAIDE_TEST_POSTGRES)")
     app_config["SEARCH_BACKEND"] = request.param
     return request.param
+
+
+@pytest.fixture
+def smtp_server(app):
+    """A real SMTP server that the application sends its mail to; `smtp_server.inbox` holds what arrived."""
+    from app.extensions import mailman
+    from tests.smtp import SMTPServer
+
+    server = SMTPServer()
+    server.start()
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port, MAIL_BACKEND="smtp", MAIL_TIMEOUT=5)
+    mailman.init_app(app)
+    yield server
+    server.stop()

@@ -12,6 +12,7 @@ from werkzeug.security import generate_password_hash
 
 from app.accounts.models import MEMBER, User
 from app.accounts.usernames import lookalike_key
+from app.clock import utcnow
 from app.extensions import db
 from app.forum import services as forum
 from app.forum.models import Category, Post, Thread
@@ -21,13 +22,14 @@ PASSWORD = "correct horse battery"
 PASSWORD_HASH = generate_password_hash(PASSWORD)
 
 
-def make_user(username: str, role: str = MEMBER, **fields) -> User:
+def make_user(username: str, role: str = MEMBER, confirmed: bool = True, **fields) -> User:
+    fields = {"email": f"{username.lower()}@example.org", **fields}
     user = User(
         username=username,
         username_key=lookalike_key(username),
-        email=f"{username.lower()}@example.org",
         password_hash=PASSWORD_HASH,
         role=role,
+        email_confirmed_at=utcnow() if confirmed else None,
         **fields,
     )
     db.session.add(user)

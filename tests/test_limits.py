@@ -85,7 +85,7 @@ REASON_COLUMNS = [
     "column, check",
     [
         (User.username, usernames.check),
-        (User.email, accounts.check_email_length),
+        (User.email, accounts.check_address),
         (Category.name, admin.check_name),
         (Category.slug, lambda slug: admin.check_slug(slug, "Nom")),
         (Category.description, admin.check_description),

@@ -244,3 +244,39 @@ def test_thread_mutes_keep_every_watcher_and_notification(empty_database):
     upgrade()
     assert rows_of("SELECT id, user_id, level FROM subscriptions") == [(1, 1, "watching")]
     assert schema_differences() == []
+
+
+def test_mail_and_erasure_columns_keep_every_account_and_notification(empty_database):
+    upgrade(revision="0008_mutes_and_notifications")
+    forum_rows()
+    run(
+        "INSERT INTO notifications (id, user_id, kind, thread_id, post_id, detail, created_at)"
+        " VALUES (1, 1, 'reply', 1, 2, '', '2026-01-02 03:04:05')"
+    )
+
+    upgrade(revision="0009_mail_and_privacy")
+    # Members who joined before confirmation existed keep every right; old notifications are not mailed again.
+    assert rows_of("SELECT id, email, email_confirmed_at = created_at, erased_at FROM users") == [
+        (1, "c@example.org", True, None)
+    ]
+    assert rows_of("SELECT id, mailed_at = created_at FROM notifications") == [(1, True)]
+    run("INSERT INTO email_preferences (id, user_id, kind, delivery) VALUES (1, 1, 'helpful', 'never')")
+    run(
+        "INSERT INTO mail_outbox (id, user_id, to_address, subject, text_body, html_body, headers, created_at,"
+        " attempts, next_attempt_at) VALUES (1, 1, 'c@example.org', 'Objet', 'Texte', '<p>Texte</p>', '{}',"
+        " CURRENT_TIMESTAMP, 0, CURRENT_TIMESTAMP)"
+    )
+    run("UPDATE users SET erased_at = CURRENT_TIMESTAMP")
+
+    downgrade(revision="0008_mutes_and_notifications")
+    assert {"email_confirmed_at", "erased_at"}.isdisjoint(
+        column["name"] for column in sa.inspect(db.engine).get_columns("users")
+    )
+    assert {"mail_outbox", "email_preferences"}.isdisjoint(sa.inspect(db.engine).get_table_names())
+    assert rows_of("SELECT id, email FROM users") == [(1, "c@example.org")]
+    assert rows_of("SELECT id, kind FROM notifications") == [(1, "reply")]
+    assert post_ids() == [1, 2, 3]
+
+    upgrade()
+    assert rows_of("SELECT id, email_confirmed_at = created_at FROM users") == [(1, True)]
+    assert schema_differences() == []

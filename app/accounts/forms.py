@@ -65,3 +65,15 @@ class ChangeEmailForm(FlaskForm):
 
 class LocaleForm(FlaskForm):
     locale = SelectField(_l("Language"), choices=[SelectChoice("fr", "Français"), SelectChoice("en", "English")])
+
+
+class PasswordResetRequestForm(FlaskForm):
+    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=EMAIL_MAX_LENGTH)])
+
+
+class PasswordResetForm(FlaskForm):
+    password = PasswordField(_l("New password"), validators=[DataRequired(), PASSWORD_LENGTH])
+    confirm = PasswordField(
+        _l("Confirm new password"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The two passwords differ."))],
+    )

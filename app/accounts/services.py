@@ -1,14 +1,19 @@
 """Accounts: registration, authentication and the changes a member makes to their own account."""
 
 import sqlalchemy as sa
+from flask import has_request_context
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from app.accounts import usernames
+from app.accounts import tokens, usernames
 from app.accounts.models import MEMBER, ROLES, User
+from app.clock import utcnow
 from app.errors import InvalidInput
 from app.extensions import db
 from app.limits import EMAIL_MAX_LENGTH, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
+from app.mail import outbox
+from app.mail.rendering import external_url
 
 # Checked against when the login is unknown, so that a wrong name costs as much time as a wrong password.
 _DUMMY_HASH = generate_password_hash("entraide-timing-equaliser")
@@ -28,9 +33,12 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-def check_email_length(address: str) -> None:
+def check_address(address: str) -> None:
     if len(address) > EMAIL_MAX_LENGTH:
         raise InvalidInput(_("An email address has at most %(max)d characters.", max=EMAIL_MAX_LENGTH), "email")
+    # The domain of erased accounts' addresses (RFC 2606): no mail reaches it.
+    if address.endswith((".invalid", "@invalid")):
+        raise InvalidInput(_("This email address cannot receive mail."), "email")
 
 
 def check_password_strength(password: str, field: str = "password") -> None:
@@ -45,14 +53,15 @@ def check_password_strength(password: str, field: str = "password") -> None:
         )
 
 
-def create_user(username: str, email: str, password: str, role: str = MEMBER) -> User:
-    """Add an account after checking every rule; the caller commits."""
+def create_user(username: str, email: str, password: str, role: str = MEMBER, confirmed: bool = False) -> User:
+    """Add an account after checking every rule; the caller commits. An account whose address is
+    not `confirmed` (one made by registering) gets a link to confirm it."""
     name = usernames.normalise(username)
     usernames.check(name)
     if find_by_username(name) is not None:
         raise InvalidInput(_("This username, or one that looks just like it, is taken."), "username")
     address = normalise_email(email)
-    check_email_length(address)
+    check_address(address)
     if find_by_email(address) is not None:
         raise InvalidInput(_("An account already uses this email address."), "email")
     check_password_strength(password)
@@ -64,9 +73,12 @@ def create_user(username: str, email: str, password: str, role: str = MEMBER) ->
         email=address,
         password_hash=generate_password_hash(password),
         role=role,
+        email_confirmed_at=utcnow() if confirmed else None,
     )
     db.session.add(user)
     db.session.flush()
+    if not confirmed:
+        send_address_confirmation(user)
     return user
 
 
@@ -89,16 +101,90 @@ def change_password(user: User, current: str, new: str) -> None:
     user.password_hash = generate_password_hash(new)
 
 
-def change_email(user: User, password: str, new_email: str) -> None:
+def request_email_change(user: User, password: str, new_email: str) -> str | None:
+    """Send a link to the new address; the address changes when it is opened (`confirm_address`).
+    Returns the new address, or None when it is the current one."""
     if not check_password_hash(user.password_hash, password):
         raise InvalidInput(_("The current password is wrong."), "password")
     address = normalise_email(new_email)
     if address == user.email:
-        return
-    check_email_length(address)
-    if find_by_email(address) is not None:
+        return None
+    check_address(address)
+    _check_address_free(address, user)
+    send_address_confirmation(user, address)
+    return address
+
+
+def _check_address_free(address: str, user: User) -> None:
+    owner = find_by_email(address)
+    if owner is not None and owner.id != user.id:
         raise InvalidInput(_("An account already uses this email address."), "email")
-    user.email = address
+
+
+def send_address_confirmation(user: User, address: str | None = None) -> None:
+    """Mail `address` (by default the account's own) a link that confirms it as the account's address."""
+    address = address or user.email
+    outbox.queue(
+        "confirm_address",
+        user=user,
+        to_address=address,
+        locale=_mail_locale(user),
+        address=address,
+        url=external_url("accounts.confirm_address", token=tokens.address_token(user, address)),
+        days=tokens.ADDRESS_LINK_DAYS,
+    )
+
+
+def confirm_address(token: str) -> User:
+    """Confirm the address a link was sent to, making it the account's address if it was a new one."""
+    try:
+        user, address = tokens.read_address_token(token)
+    except tokens.InvalidLink as error:
+        raise InvalidInput(_("This link is invalid, has expired, or was used already.")) from error
+    if address != user.email:
+        _check_address_free(address, user)
+        user.email = address
+    elif user.is_confirmed:
+        return user
+    user.email_confirmed_at = utcnow()
+    return user
+
+
+def request_password_reset(email: str) -> None:
+    """Mail a reset link to the account using `email`, if one does; the answer is the same either way."""
+    user = find_by_email(email) if len(email) <= EMAIL_MAX_LENGTH else None
+    if user is None or user.is_erased:
+        return
+    outbox.queue(
+        "password_reset",
+        user=user,
+        locale=_mail_locale(user),
+        url=external_url("accounts.reset_password", token=tokens.password_token(user)),
+        minutes=tokens.PASSWORD_LINK_SECONDS // 60,
+    )
+
+
+def account_for_reset(token: str) -> User:
+    try:
+        return tokens.read_password_token(token)
+    except tokens.InvalidLink as error:
+        raise InvalidInput(_("This link is invalid, has expired, or was used already.")) from error
+
+
+def reset_password(token: str, new: str) -> User:
+    """Set a new password through a reset link, which then stops working. Opening the link proved
+    the address the member's own, so it counts as confirmed."""
+    user = account_for_reset(token)
+    check_password_strength(new)
+    user.password_hash = generate_password_hash(new)
+    if not user.is_confirmed:
+        user.email_confirmed_at = utcnow()
+    return user
+
+
+def _mail_locale(user: User) -> str | None:
+    # A member who never chose a language gets the one they are using the site in.
+    return user.locale or (str(get_locale()) if has_request_context() else None)
 
 
 def set_locale(user: User, locale: str, available: tuple[str, ...]) -> None:

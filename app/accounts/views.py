@@ -3,11 +3,20 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app.accounts import services
-from app.accounts.forms import ChangeEmailForm, ChangePasswordForm, LocaleForm, LoginForm, RegisterForm
+from app.accounts.forms import (
+    ChangeEmailForm,
+    ChangePasswordForm,
+    LocaleForm,
+    LoginForm,
+    PasswordResetForm,
+    PasswordResetRequestForm,
+    RegisterForm,
+)
 from app.accounts.models import User
+from app.database import begin_writing
 from app.errors import InvalidInput, NotFound
 from app.extensions import db, limiter, login_manager
-from app.forms import commit_form_change
+from app.forms import commit_change, commit_form_change
 from app.forum import queries as forum_queries
 from app.reputation import badges
 from app.reputation import queries as reputation_queries
@@ -21,7 +30,10 @@ login_manager.login_message = None
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    """The logged-in account; an erased one's other sessions (another browser, a remember-me
+    cookie) end at their next request."""
+    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    return None if user is None or user.is_erased else user
 
 
 def refused(template: str, **context):
@@ -44,7 +56,14 @@ def register():
         )
         if saved:
             login_user(user)
-            flash(_("Welcome, %(name)s! Your account is ready.", name=user.username), "success")
+            flash(
+                _(
+                    "Welcome, %(name)s! Your account is ready. We sent a link to %(address)s to confirm it.",
+                    name=user.username,
+                    address=user.email,
+                ),
+                "success",
+            )
             return redirect(safe_next(request.args.get("next")))
     return refused("accounts/register.html", form=form)
 
@@ -74,10 +93,10 @@ def logout():
 @bp.get("/account")
 @login_required
 def account():
-    return render_template("accounts/account.html", **_account_forms())
+    return render_template("accounts/account.html", **account_forms())
 
 
-def _account_forms(**forms):
+def account_forms(**forms):
     defaults = {
         "password_form": ChangePasswordForm(formdata=None),
         "email_form": ChangeEmailForm(formdata=None),
@@ -99,7 +118,7 @@ def change_password():
         if saved:
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("accounts.account"))
-    return refused("accounts/account.html", **_account_forms(password_form=form))
+    return refused("accounts/account.html", **account_forms(password_form=form))
 
 
 @bp.post("/account/email")
@@ -107,15 +126,64 @@ def change_password():
 def change_email():
     form = ChangeEmailForm()
     if form.validate_on_submit():
-        saved, _unused = commit_form_change(
-            form,
-            lambda: services.change_email(current_user, form.password.data, form.email.data),
-            lambda: InvalidInput(_("An account already uses this email address."), "email"),
+        saved, address = commit_form_change(
+            form, lambda: services.request_email_change(current_user, form.password.data, form.email.data)
         )
         if saved:
-            flash(_("Your email address has been changed."), "success")
+            if address:
+                flash(
+                    _("We sent a link to %(address)s: your address changes when you open it.", address=address),
+                    "success",
+                )
             return redirect(url_for("accounts.account"))
-    return refused("accounts/account.html", **_account_forms(email_form=form))
+    return refused("accounts/account.html", **account_forms(email_form=form))
+
+
+@bp.get("/confirm/<token>")
+def confirm_address(token: str):
+    # A GET, since the link is opened from a mail client; it writes all the same.
+    begin_writing(db.session)
+    user = commit_change(
+        lambda: services.confirm_address(token),
+        lambda: InvalidInput(_("An account already uses this email address.")),
+    )
+    flash(_("Your email address %(address)s is confirmed.", address=user.email), "success")
+    return redirect(url_for("accounts.account" if current_user.is_authenticated else "accounts.login"))
+
+
+@bp.post("/confirm/resend")
+@login_required
+@limiter.limit(lambda: current_app.config["RATELIMIT_CONFIRMATION"])
+def resend_confirmation():
+    if not current_user.is_confirmed:
+        commit_change(lambda: services.send_address_confirmation(current_user))
+        flash(_("We sent a new link to %(address)s.", address=current_user.email), "success")
+    return redirect(safe_next(request.form.get("next")))
+
+
+@bp.route("/password/reset", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN"], methods=["POST"])
+def request_password_reset():
+    form = PasswordResetRequestForm()
+    if form.validate_on_submit():
+        commit_change(lambda: services.request_password_reset(form.email.data))
+        # The same answer whether or not an account uses the address.
+        flash(_("If an account uses this address, we sent it a link to choose a new password."), "info")
+        return redirect(url_for("accounts.login"))
+    return refused("accounts/password_reset_request.html", form=form)
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    services.account_for_reset(token)  # a link that cannot work is refused before anything is typed
+    form = PasswordResetForm()
+    if form.validate_on_submit():
+        saved, user = commit_form_change(form, lambda: services.reset_password(token, form.password.data))
+        if saved:
+            login_user(user)
+            flash(_("Your new password is set; you are logged in."), "success")
+            return redirect(url_for("forum.index"))
+    return refused("accounts/password_reset.html", form=form)
 
 
 @bp.post("/account/language")
@@ -128,7 +196,7 @@ def change_language():
         )
         if saved:
             return redirect(url_for("accounts.account"))
-    return refused("accounts/account.html", **_account_forms(locale_form=form))
+    return refused("accounts/account.html", **account_forms(locale_form=form))
 
 
 @bp.get("/u/<username>")

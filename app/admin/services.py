@@ -169,7 +169,9 @@ def search_members(text: str, limit: int = MEMBER_SEARCH_LIMIT) -> list[User]:
 def staff() -> list[User]:
     return list(
         db.session.scalars(
-            sa.select(User).where(User.role.in_((MODERATOR, ADMIN))).order_by(User.role, User.username_key)
+            sa.select(User)
+            .where(User.role.in_((MODERATOR, ADMIN)), User.erased_at.is_(None))
+            .order_by(User.role, User.username_key)
         )
     )
 

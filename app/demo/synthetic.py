@@ -146,6 +146,7 @@ def seed(posts: int, rng: random.Random | None = None) -> str:
                 "password_hash": "!",
                 "role": "member",
                 "created_at": start,
+                "email_confirmed_at": start,
             }
             for n in range(1, MEMBERS + 1)
         ],

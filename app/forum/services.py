@@ -193,6 +193,12 @@ def ensure_can_edit(user: User, post: Post) -> None:
 def delete_post(actor: User, post: Post) -> None:
     """The author withdraws a post: it stays as a tombstone, and a thread with nothing left goes too."""
     ensure_can_edit(actor, post)
+    withdraw_post(actor, post)
+
+
+def withdraw_post(actor: User, post: Post) -> None:
+    """`delete_post` without its check of who may: an account's erasure withdraws every post of
+    the account, a staff or suspended one's, or one in a locked thread, as its author would."""
     thread = post.thread
     now = utcnow()
     # A post hidden by moderation has already left the counters.

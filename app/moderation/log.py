@@ -28,6 +28,7 @@ DELETE_CATEGORY = "delete_category"
 REORDER_CATEGORY = "reorder_category"
 GRANT_MODERATOR = "grant_moderator"
 REVOKE_MODERATOR = "revoke_moderator"
+ERASE_ACCOUNT = "account_erased"
 
 ACTIONS = (
     HIDE_POST,
@@ -48,6 +49,7 @@ ACTIONS = (
     REORDER_CATEGORY,
     GRANT_MODERATOR,
     REVOKE_MODERATOR,
+    ERASE_ACCOUNT,
 )
 
 

@@ -41,6 +41,7 @@ ACTION_LABELS = {
     log.REORDER_CATEGORY: _l("reordered the categories"),
     log.GRANT_MODERATOR: _l("made a member moderator"),
     log.REVOKE_MODERATOR: _l("withdrew a moderator role"),
+    log.ERASE_ACCOUNT: _l("erased an account at its member's request"),
 }
 FLAG_REASON_LABELS = {
     "spam": _l("spam"),

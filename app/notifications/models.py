@@ -38,6 +38,9 @@ class Subscription(db.Model):
     )
 
 
+UNMAILED = sa.text("mailed_at IS NULL AND read_at IS NULL")
+
+
 class Notification(db.Model):
     """One event told to one member; the notifications page shows related ones as one line."""
 
@@ -54,6 +57,8 @@ class Notification(db.Model):
     detail: Mapped[str] = mapped_column(sa.String(REASON_MAX_LENGTH), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     read_at: Mapped[datetime | None]
+    # When an email told of it, at once or in a digest: no notification is mailed twice.
+    mailed_at: Mapped[datetime | None]
 
     # Targets named by string: importing app.forum here would run its package, whose services
     # import the notifications' services, which import this module.
@@ -61,4 +66,31 @@ class Notification(db.Model):
     thread: Mapped["Thread | None"] = relationship("Thread", foreign_keys=[thread_id])
     post: Mapped["Post | None"] = relationship("Post", foreign_keys=[post_id])
 
-    __table_args__ = (sa.Index("ix_notifications_user_id_read_at", "user_id", "read_at"),)
+    __table_args__ = (
+        sa.Index("ix_notifications_user_id_read_at", "user_id", "read_at"),
+        # The few rows a daily digest looks for, among all that were ever written.
+        sa.Index("ix_notifications_unmailed", "user_id", postgresql_where=UNMAILED, sqlite_where=UNMAILED),
+    )
+
+
+# How a member wants to hear of a kind of notification by email.
+IMMEDIATELY = "immediately"
+DIGEST = "digest"
+NEVER = "never"
+DELIVERIES = (IMMEDIATELY, DIGEST, NEVER)
+
+
+class EmailPreference(db.Model):
+    """A member's choice of delivery for one kind of notification; without a row, the kind's default."""
+
+    __tablename__ = "email_preferences"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    kind: Mapped[str] = mapped_column(sa.String(32))
+    delivery: Mapped[str] = mapped_column(sa.String(16))
+
+    __table_args__ = (
+        sa.UniqueConstraint("user_id", "kind"),
+        sa.CheckConstraint(sa.column("delivery").in_(DELIVERIES), name="delivery"),
+    )

@@ -75,12 +75,23 @@ def notification_groups_page(user: User, number: int, per_page: int) -> Page[Not
     (three queries, however many notifications the groups gather)."""
     pages = page_count(_count(_groups_of(user)), per_page)
     check_page_exists(number, pages)
-    rows = db.session.execute(
-        _groups_of(user)
-        .order_by(sa.func.max(Notification.created_at).desc(), sa.func.max(Notification.id).desc())
-        .limit(per_page)
-        .offset((number - 1) * per_page)
-    ).all()
+    rows = db.session.execute(_latest_first(_groups_of(user)).limit(per_page).offset((number - 1) * per_page)).all()
+    return Page(items=_loaded(rows), number=number, pages=pages)
+
+
+def groups_among(user: User, notification_ids: list[int], limit: int) -> tuple[list[NotificationGroup], int]:
+    """The groups that some of `user`'s notifications form (those a digest tells of), the latest
+    first: the first `limit` of them, and how many there are (two queries)."""
+    rows = db.session.execute(_latest_first(_groups_of(user).where(Notification.id.in_(notification_ids)))).all()
+    return _loaded(rows[:limit]), len(rows)
+
+
+def _latest_first(groups: sa.Select) -> sa.Select:
+    return groups.order_by(sa.func.max(Notification.created_at).desc(), sa.func.max(Notification.id).desc())
+
+
+def _loaded(rows) -> list[NotificationGroup]:
+    """The groups of `rows`, with the notifications that name them and what those point at."""
     ids = {row.latest_id for row in rows} | {row.first_id for row in rows}
     notifications = {
         notification.id: notification
@@ -94,8 +105,7 @@ def notification_groups_page(user: User, number: int, per_page: int) -> Page[Not
             .where(Notification.id.in_(ids))
         )
     }
-    groups = [
+    return [
         NotificationGroup(notifications[row.latest_id], notifications[row.first_id], row.count, row.actor_count)
         for row in rows
     ]
-    return Page(items=groups, number=number, pages=pages)

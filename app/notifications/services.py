@@ -1,5 +1,6 @@
 """Notifications: telling members, once per event, what happened to them and in the threads they
-watch; and what each member chose for a thread: to watch it, or to mute it."""
+watch (by email too, at once, when they chose so: see app.notifications.email); and what each
+member chose for a thread: to watch it, or to mute it."""
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -35,19 +36,32 @@ def notify(
     thread: Thread | None = None,
     post: Post | None = None,
 ) -> None:
-    """Leave `user` a notification; the caller commits. Nobody is notified of their own doing."""
+    """Leave `user` a notification, and mail it at once if they want its kind so; the caller
+    commits. Nobody is notified of their own doing."""
     if actor is not None and actor.id == user.id:
         return
+    detail = detail[:REASON_MAX_LENGTH]
+    mailed = _mail_at_once({user.id: kind}, actor=actor, thread=thread, post=post, detail=detail)
     db.session.add(
         Notification(
             user_id=user.id,
             kind=kind,
-            detail=detail[:REASON_MAX_LENGTH],
+            detail=detail,
             actor_id=actor.id if actor else None,
             thread_id=thread.id if thread else (post.thread_id if post else None),
             post_id=post.id if post else None,
+            mailed_at=utcnow() if mailed else None,
         )
     )
+
+
+def _mail_at_once(kinds: dict[int, str], **about) -> set[int]:
+    """Mail each member of `kinds` (id → kind) who wants that kind told at once; returns their ids,
+    whose notifications are written as mailed, so that no digest tells them again."""
+    # Imported here: the messages' wording (app.notifications.wording) imports this module's kinds.
+    from app.notifications import email
+
+    return email.mail_at_once(kinds, **about)
 
 
 # What members do in threads
@@ -59,7 +73,8 @@ def notify_of_new_post(post: Post) -> None:
     the thread hear nothing of it.
 
     One query reads the thread's watchers and mutes (none for an opening post), one finds the
-    members mentioned (only when it mentions someone), one statement writes every notification."""
+    members mentioned (only when it mentions someone), one reads the addresses and email choices of
+    those told, one statement writes every notification."""
     # Nobody has chosen anything yet for the thread an opening post starts.
     choices = {} if post.is_opening else _choices_for(post.thread_id)
     silent = {user_id for user_id, level in choices.items() if level == MUTED} | {post.author_id}
@@ -70,13 +85,26 @@ def notify_of_new_post(post: Post) -> None:
     for user_id, level in choices.items():
         if level == WATCHING:
             kinds.setdefault(user_id, REPLY)
-    rows = [
-        {"user_id": user_id, "kind": kind, "actor_id": post.author_id, "thread_id": post.thread_id, "post_id": post.id}
-        for user_id, kind in kinds.items()
-        if user_id not in silent
-    ]
-    if rows:
-        db.session.execute(sa.insert(Notification), rows)
+    told = {user_id: kind for user_id, kind in kinds.items() if user_id not in silent}
+    if not told:
+        return
+    mailed = _mail_at_once(told, actor=post.author, post=post)
+    now = utcnow()
+    db.session.execute(
+        # NULLs written as such: left out, they would split the rows into one statement per run of alike rows.
+        sa.insert(Notification).execution_options(render_nulls=True),
+        [
+            {
+                "user_id": user_id,
+                "kind": kind,
+                "actor_id": post.author_id,
+                "thread_id": post.thread_id,
+                "post_id": post.id,
+                "mailed_at": now if user_id in mailed else None,
+            }
+            for user_id, kind in told.items()
+        ],
+    )
 
 
 def _choices_for(thread_id: int) -> dict[int, str]:
@@ -110,10 +138,18 @@ def notify_of_edit(post: Post, previous_html: str) -> None:
         )
     )
     room = mentions.MENTIONS_NOTIFIED_PER_POST - len(told)
-    for user_id in _first(mentioned, told | muting | {post.author_id}, room):
+    newly_told = _first(mentioned, told | muting | {post.author_id}, room)
+    mailed = _mail_at_once(dict.fromkeys(newly_told, MENTION), actor=post.author, post=post)
+    now = utcnow()
+    for user_id in newly_told:
         db.session.add(
             Notification(
-                user_id=user_id, kind=MENTION, actor_id=post.author_id, thread_id=post.thread_id, post_id=post.id
+                user_id=user_id,
+                kind=MENTION,
+                actor_id=post.author_id,
+                thread_id=post.thread_id,
+                post_id=post.id,
+                mailed_at=now if user_id in mailed else None,
             )
         )
 

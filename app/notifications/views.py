@@ -1,11 +1,13 @@
-from flask import Blueprint, current_app, flash, g, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from app.extensions import csrf
 from app.forms import commit_change
 from app.forum import queries as forum_queries
 from app.forum.models import Thread
-from app.notifications import queries, services, wording
+from app.notifications import email, queries, services, wording
+from app.notifications.forms import EmailPreferencesForm
 from app.pagination import requested_page
 
 bp = Blueprint("notifications", __name__)
@@ -79,3 +81,35 @@ def index():
 def mark_read():
     commit_change(lambda: services.mark_all_read(current_user))
     return redirect(url_for("notifications.index"))
+
+
+@bp.route("/account/notifications", methods=["GET", "POST"])
+@login_required
+def preferences():
+    form = EmailPreferencesForm(data=email.deliveries(current_user))
+    if form.validate_on_submit():
+        commit_change(lambda: email.choose_deliveries(current_user, form.deliveries()))
+        flash(_("Your email preferences are saved."), "success")
+        return redirect(url_for("notifications.preferences"))
+    status = 400 if request.method == "POST" else 200
+    return render_template("notifications/preferences.html", form=form), status
+
+
+# Mail clients post the one-click unsubscribe (RFC 8058) with neither session nor CSRF token: the
+# link's signature is its authority.
+@bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
+@csrf.exempt
+def unsubscribe(token: str):
+    """GET asks for confirmation (a link opened, or fetched by a mail scanner, stops nothing); POST stops."""
+    member, stop = email.read_unsubscribe_link(token)
+    if request.method == "POST":
+        stopped = commit_change(lambda: email.unsubscribe(member, stop))
+    else:
+        stopped = email.stopped_by(member, stop)
+    return render_template(
+        "notifications/unsubscribe.html",
+        member=member,
+        digest=stop == email.EVERY_DIGEST,
+        stopped=[email.PREFERENCES[name].label for name in stopped],
+        done=request.method == "POST",
+    )

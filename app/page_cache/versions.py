@@ -15,16 +15,26 @@ from sqlalchemy.orm import ORMExecuteState, Session
 
 from app.accounts.models import User
 from app.extensions import db
+from app.mail.models import OutgoingMail
 from app.moderation.models import Flag, ModerationAction
-from app.notifications.models import Notification, Subscription
+from app.notifications.models import EmailPreference, Notification, Subscription
 from app.page_cache.models import SITE, ContentVersion, new_version
 from app.search.models import SearchOutbox
 
 # What no visitor sees: changing only these leaves every page as it was. A flag shows nowhere until
 # enough of them hide a post, and hiding it changes the post.
-PRIVATE_MODELS = (ContentVersion, Flag, ModerationAction, Notification, SearchOutbox, Subscription)
+PRIVATE_MODELS = (
+    ContentVersion,
+    EmailPreference,
+    Flag,
+    ModerationAction,
+    Notification,
+    OutgoingMail,
+    SearchOutbox,
+    Subscription,
+)
 PRIVATE_TABLES = frozenset(model.__table__ for model in PRIVATE_MODELS)
-PRIVATE_USER_FIELDS = frozenset({"email", "password_hash", "locale", "last_seen_at"})
+PRIVATE_USER_FIELDS = frozenset({"email", "email_confirmed_at", "password_hash", "locale", "last_seen_at"})
 
 CHANGED = "page_cache_changed"
 RENEWED = "page_cache_renewed"

@@ -13,6 +13,7 @@ from app.clock import utcnow
 from app.extensions import db
 from app.forum.models import Post, Thread
 from app.notifications import services as notifications
+from app.notifications.models import Notification
 from app.reputation.models import Badge
 
 
@@ -26,6 +27,8 @@ HELPFUL_MILESTONES = {1: "first-helpful", 10: "helpful-10", 100: "helpful-100"}
 SOLUTION_MILESTONES = {1: "first-solution", 10: "solutions-10"}
 ANNIVERSARY = "anniversary"
 ANNIVERSARY_AFTER = timedelta(days=365)
+# How late an anniversary is still told: a daily run that missed a few days catches up.
+ANNIVERSARY_NOTICE_DAYS = 7
 
 KINDS = {
     kind.key: kind
@@ -80,6 +83,28 @@ def award_for_contributions(user: User) -> None:
                 notifications.notify(user, notifications.BADGE, detail=key)
         except IntegrityError:
             pass  # a concurrent request awarded it first; the savepoint keeps the rest of the work
+
+
+def notify_anniversaries() -> int:
+    """Tell each member whose first year ended in the last `ANNIVERSARY_NOTICE_DAYS` days of their
+    anniversary badge, once; returns how many were told. The badge itself follows from the join
+    date (`badges_of`): only the news of it needs a daily run (`flask mail digest`). Older
+    anniversaries are not told late, so the first run on an old forum tells nobody of years past."""
+    year_ago = utcnow() - ANNIVERSARY_AFTER
+    told = sa.exists().where(
+        Notification.user_id == User.id, Notification.kind == notifications.BADGE, Notification.detail == ANNIVERSARY
+    )
+    members = db.session.scalars(
+        sa.select(User).where(
+            User.created_at <= year_ago,
+            User.created_at > year_ago - timedelta(days=ANNIVERSARY_NOTICE_DAYS),
+            User.erased_at.is_(None),
+            ~told,
+        )
+    ).all()
+    for member in members:
+        notifications.notify(member, notifications.BADGE, detail=ANNIVERSARY)
+    return len(members)
 
 
 def _reached(milestones: dict[int, str], count: int) -> set[str]:

@@ -28,7 +28,8 @@ def check_links(author: User, html: str) -> None:
 
 
 def posting_limit(user: User) -> str:
-    """The posting rate limit that applies to `user`: slower until they are trusted."""
-    if user.is_authenticated and not is_trusted(user):
+    """The posting rate limit that applies to `user`: slower until they are trusted and have confirmed
+    their address."""
+    if user.is_authenticated and not (is_trusted(user) and user.is_confirmed):
         return current_app.config["RATELIMIT_POSTING_NEW_MEMBER"]
     return current_app.config["RATELIMIT_POSTING"]
