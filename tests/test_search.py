@@ -4,6 +4,9 @@ import pytest
 import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from whoosh import query as whoosh_query
+from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer
+from whoosh.support.charset import accent_map
 
 from app.clock import utcnow
 from app.extensions import db
@@ -13,7 +16,8 @@ from app.reputation import services as reputation
 from app.search import maintenance, outbox
 from app.search.models import SearchOutbox
 from app.search.whoosh import index
-from app.search.whoosh.analysis import terms
+from app.search.whoosh.analysis import ANALYZER, BilingualStemFilter, terms
+from app.search.whoosh.phrases import Phrase
 
 # Every test runs on each backend (PostgreSQL's when the run has a PostgreSQL database), unless it
 # says it is about Whoosh's own machinery.
@@ -82,6 +86,18 @@ def test_elisions_and_versions_split_sensibly():
     assert "3.0.2" in terms("firmware 3.0.2")
 
 
+@whoosh_only
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text())
+def test_the_one_pass_analyzer_is_whooshs_chain(text):
+    chain = RegexTokenizer(r"\w+(?:\.\w+)*") | LowercaseFilter() | CharsetFilter(accent_map) | BilingualStemFilter()
+
+    def tokens(analyzer):
+        return [(t.text, t.pos, t.startchar, t.endchar) for t in analyzer(text, positions=True, chars=True)]
+
+    assert tokens(ANALYZER) == tokens(chain)
+
+
 # Searching
 
 
@@ -122,6 +138,22 @@ def test_all_words_are_required(client, forum_posts):
 def test_exact_phrase(client, forum_posts):
     assert titles(client, '"tableau électrique"') == ["Coupure d'électricité la nuit"]
     assert titles(client, '"électrique tableau"') == []
+
+
+@whoosh_only
+@pytest.mark.parametrize(
+    "words", ["le tableau électrique", "électrique tableau", "le le", "le thermostat", "perd le réseau", "le zèbre"]
+)
+def test_phrases_find_what_whooshs_phrase_finds_with_the_same_scores(forum_posts, member, category, words):
+    forum.start_thread(member, category, "Le thermostat", "Le thermostat, le le thermostat, le réseau le perd.")
+    committed()
+    searcher = index.searcher()
+
+    def hits(phrase) -> list:
+        found = searcher.search(whoosh_query.Or([phrase(name, terms(words)) for name in ("title", "body")]), limit=None)
+        return [(hit["post_id"], round(hit.score, 9)) for hit in found]
+
+    assert hits(Phrase) == hits(whoosh_query.Phrase)
 
 
 def test_excluded_words(client, forum_posts):

@@ -17,12 +17,12 @@ def rebuild() -> int:
     with index.rebuilding():
         generation = index.new_generation()
         writer = index.whoosh_index.open_dir(str(generation)).writer(
-            procs=2, limitmb=REBUILD_MEMORY_MB, multisegment=True
+            procs=2, limitmb=REBUILD_MEMORY_MB, multisegment=True, codec=index.CODEC
         )
         count = 0
         with reading_session(db.engine) as session:
-            for post in documents.every_indexable_post(session):
-                writer.add_document(**documents.document(post))
+            for row in documents.every_indexable_post(session):
+                writer.add_document(**documents.document(row))
                 count += 1
         writer.commit()
         index.swap_in(generation)
@@ -37,11 +37,11 @@ def check() -> Report:
         indexed = {int(fields["post_id"]): fields["fingerprint"] for fields in searcher.all_stored_fields()}
     with reading_session(db.engine) as session:
         report.queued = queue.pending_count(session)
-        for post in documents.every_indexable_post(session):
-            entry = indexed.pop(post.id, None)
+        for row in documents.every_indexable_post(session):
+            entry = indexed.pop(row.id, None)
             if entry is None:
-                report.missing.append(post.id)
-            elif entry != documents.fingerprint(post):
-                report.stale.append(post.id)
+                report.missing.append(row.id)
+            elif entry != documents.fingerprint(row):
+                report.stale.append(row.id)
     report.extra = sorted(indexed)
     return report

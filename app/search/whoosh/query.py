@@ -4,6 +4,7 @@ from whoosh import query as q
 
 from app.search.query import Filter, ParsedQuery, Words
 from app.search.whoosh.analysis import terms
+from app.search.whoosh.phrases import Phrase
 
 TEXT_FIELDS = ("title", "body")
 
@@ -13,7 +14,7 @@ def _text(words: Words) -> q.Query:
     found = terms(" ".join(words))
     if len(found) == 1:
         return q.Or([q.Term(name, found[0]) for name in TEXT_FIELDS])
-    return q.Or([q.Phrase(name, found) for name in TEXT_FIELDS])
+    return q.Or([Phrase(name, found) for name in TEXT_FIELDS])
 
 
 def _clause(alternatives: list[Words]) -> q.Query:

@@ -1,0 +1,162 @@
+"""What a member waits for when posting a reply, search indexing included, on each search backend.
+
+    .venv/bin/python -P bench/reply.py --posts 100000 --replies 200 --backend both
+
+For each backend: a throw-away forum of `seed-bench` posts (Whoosh: SQLite in a temporary instance
+folder; PostgreSQL: a database of its own on `--database-url`, dropped afterwards), indexed, served
+by gunicorn (2 sync workers, rate limits off), and one member who posts `--replies` replies to the
+newest thread, one after the other, through the reply form. Each round trip is timed from the POST
+to its redirect: the request's transaction, the search's work after the commit (Whoosh writes the
+index before the response is sent; PostgreSQL writes the vector in the transaction), and the
+notifications. Afterwards `flask search check` must find the search consistent. Prints the machine
+and a Markdown table of the median, 95th percentile and slowest round trip."""
+
+import argparse
+import os
+import re
+import secrets
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from datetime import date
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(PROJECT))
+
+from bench.http import (  # noqa: E402  (the project's folder first, for `bench`)
+    fetch,
+    flask,
+    free_port,
+    isolate_environment,
+    log_in,
+    machine,
+    say,
+    start_server,
+    stop,
+    wait_until_ready,
+)
+
+DEFAULT_DATABASE_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+MEMBER = "bench"
+
+
+def percentile(samples: list[float], share: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * share))]
+
+
+def newest_thread_path(port: int) -> str:
+    status, _, body = fetch(port, "/")
+    match = re.search(rb'href="(/t/\d+/[^"?#]+)"', body)
+    if status != 200 or match is None:
+        raise SystemExit("The home page lists no thread to reply to.")
+    return match.group(1).decode()
+
+
+def post_replies(port: int, cookie: str, thread_path: str, replies: int) -> list[float]:
+    status, _, page = fetch(port, thread_path, cookie)
+    token = re.search(rb'name="csrf_token"[^>]*value="([^"]+)"', page)
+    if status != 200 or token is None:
+        raise SystemExit(f"{thread_path} answered {status} without a reply form.")
+    reply_path = thread_path.rsplit("/", 1)[0] + "/reply"
+    timings = []
+    for number in range(replies):
+        body = f"Réponse {number} : vérifiez le disjoncteur {secrets.token_hex(4)} puis relancez la box."
+        began = time.perf_counter()
+        status, _, _ = fetch(port, reply_path, cookie, {"body": body, "csrf_token": token.group(1).decode()})
+        timings.append((time.perf_counter() - began) * 1000)
+        if status != 302:
+            raise SystemExit(f"Reply {number} answered {status}, not 302.")
+    return timings
+
+
+def run(backend: str, posts: int, replies: int, database_url: str) -> dict:
+    folder = Path(tempfile.mkdtemp(prefix="entraide-reply-bench-"))
+    isolate_environment(folder)
+    os.environ["ENTRAIDE_SEARCH_BACKEND"] = backend
+    database = None
+    server = None
+    try:
+        if backend == "postgres":
+            database = create_database(database_url)
+            os.environ["ENTRAIDE_SQLALCHEMY_DATABASE_URI"] = database
+        password = secrets.token_urlsafe(12)
+        flask("db", "upgrade")
+        flask("seed-bench", "--posts", str(posts))
+        flask("search", "reindex")
+        flask("users", "create", MEMBER, "--email", f"{MEMBER}@example.org", "--password", password)
+        port = free_port()
+        server = start_server("wsgi:app", port, folder / "gunicorn.log", {})
+        wait_until_ready(server, port, folder / "gunicorn.log")
+        cookie = log_in(port, MEMBER, password)
+        timings = post_replies(port, cookie, newest_thread_path(port), replies)
+        stop(server)
+        server = None
+        flask("search", "check")  # exits non-zero, and stops the benchmark, on any drift
+        return {
+            "backend": backend,
+            "posts": posts,
+            "replies": replies,
+            "p50": statistics.median(timings),
+            "p95": percentile(timings, 0.95),
+            "max": max(timings),
+        }
+    finally:
+        if server is not None:
+            stop(server)
+        if database is not None:
+            drop_database(database_url, database)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def create_database(server_url: str) -> str:
+    import sqlalchemy as sa
+
+    name = f"entraide_reply_bench_{uuid.uuid4().hex[:8]}"
+    engine = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    engine.dispose()
+    return sa.engine.make_url(server_url).set(database=name).render_as_string(hide_password=False)
+
+
+def drop_database(server_url: str, url: str) -> None:
+    import sqlalchemy as sa
+
+    name = sa.engine.make_url(url).database
+    engine = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    engine.dispose()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--posts", type=int, default=100_000)
+    parser.add_argument("--replies", type=int, default=200)
+    parser.add_argument("--backend", choices=["whoosh", "postgres", "both"], default="both")
+    parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL, help="a PostgreSQL maintenance database")
+    options = parser.parse_args()
+    backends = ["whoosh", "postgres"] if options.backend == "both" else [options.backend]
+    rows = [run(backend, options.posts, options.replies, options.database_url) for backend in backends]
+    facts = machine()
+    load = os.getloadavg()[0]
+    print(
+        f"{date.today()}, {facts['cores']} cores, {facts['memory_gib']} GiB, Python {facts['python']},"
+        f" SQLite {facts['sqlite']}, load average {load:.1f} at the end\n"
+    )
+    print("| backend | posts | replies | p50 ms | p95 ms | slowest ms |\n| --- | --- | --- | --- | --- | --- |")
+    for row in rows:
+        print(
+            f"| {row['backend']} | {row['posts']:,} | {row['replies']} | {row['p50']:.1f} | {row['p95']:.1f}"
+            f" | {row['max']:.1f} |"
+        )
+    say("done")
+
+
+if __name__ == "__main__":
+    main()
