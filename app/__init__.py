@@ -47,6 +47,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     from app.accounts.views import bp as accounts_bp
     from app.admin.views import bp as admin_bp
     from app.forum.views import bp as forum_bp
+    from app.ideas.views import bp as ideas_bp
+    from app.insights.views import bp as insights_bp
     from app.mail import outbox as mail_outbox
     from app.moderation.views import bp as moderation_bp
     from app.notifications.views import bp as notifications_bp
@@ -63,7 +65,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         accounts_bp,
         forum_bp,
         reputation_bp,
+        ideas_bp,
         moderation_bp,
+        insights_bp,
         notifications_bp,
         privacy_bp,
         admin_bp,

@@ -40,6 +40,8 @@ class DefaultConfig:
     RATELIMIT_CONFIRMATION = "3 per hour"  # new confirmation links a member may ask for
     RATELIMIT_POSTING = "6 per minute; 60 per hour"
     RATELIMIT_POSTING_NEW_MEMBER = "2 per minute; 20 per hour"
+    # Similar threads are asked for as a title is typed (debounced): a few per title, per address.
+    RATELIMIT_SIMILAR = "60 per minute"
 
     # Members below this reputation are not trusted yet: fewer links, slower posting.
     TRUST_MIN_REPUTATION = 10
@@ -62,6 +64,10 @@ class DefaultConfig:
     PAGE_CACHE_TIMEOUT = 300
     PAGE_CACHE_SIZE = 500  # pages each process keeps, without Redis
     PAGE_CACHE_MAX_BYTES = 1024 * 1024  # larger pages (a big sitemap index) are rendered each time
+
+    # Seconds the insights' figures are served as computed; older, they are computed again after the
+    # page that shows them (the first page of a process, or of a UTC day, waits for them).
+    INSIGHTS_FRESH_SECONDS = 300
 
     # The address members reach the forum at: the links of every email start with it.
     SITE_URL = "http://127.0.0.1:5000"

@@ -29,3 +29,5 @@ FLAG_NOTE_MAX_LENGTH = 500
 
 # Search queries are not stored; the cap bounds the work of parsing one.
 SEARCH_QUERY_MAX_LENGTH = 500
+# Except, counted per day, the text of those that found nothing (app.insights), cut to this length.
+SEARCH_MISS_QUERY_MAX_LENGTH = 200

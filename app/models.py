@@ -2,6 +2,8 @@
 
 from app.accounts.models import User
 from app.forum.models import Category, Post, PostRevision, Thread
+from app.ideas.models import IdeaVote
+from app.insights.models import SearchMiss
 from app.mail.models import OutgoingMail
 from app.moderation.models import Flag, ModerationAction
 from app.notifications.models import EmailPreference, Notification, Subscription
@@ -16,12 +18,14 @@ __all__ = [
     "EmailPreference",
     "Flag",
     "HelpfulMark",
+    "IdeaVote",
     "ModerationAction",
     "Notification",
     "OutgoingMail",
     "Post",
     "PostRevision",
     "ReputationEvent",
+    "SearchMiss",
     "SearchOutbox",
     "Subscription",
     "Thread",

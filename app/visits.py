@@ -5,43 +5,55 @@ The first response after `VISITS_WRITE_INTERVAL` seconds takes the notes and, on
 sent, writes them in one short transaction: each member's latest visit, and the views each thread
 gained. Every process (and host) adds its own counts to the rows. A write that fails puts its
 notes back for the next one; a process that dies loses at most its last few seconds of counts.
-Neither ever fails a page."""
+Neither ever fails a page.
+
+Searches that found nothing are counted the same way, per normalised query and day, for the staff's
+insights (`app.insights`): no user, no address, no time beyond the day. The same write deletes the
+counts older than `SEARCH_MISSES_KEPT`."""
 
 import logging
 import threading
 import time
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask import Flask, Response, current_app, request
 from flask_login import current_user
+from sqlalchemy.dialects import postgresql, sqlite
 
 from app.accounts.models import User
 from app.clock import utcnow
 from app.database import writing_session
 from app.extensions import db
 from app.forum.models import Thread
+from app.insights.models import SearchMiss
+from app.limits import SEARCH_MISS_QUERY_MAX_LENGTH
 
 log = logging.getLogger(__name__)
 
 # A member's last visit is worth recording again once it is this old.
 LAST_SEEN_RESOLUTION = timedelta(minutes=5)
+# The insights page shows 12 weeks of missed searches; older counts are deleted.
+SEARCH_MISSES_KEPT = timedelta(weeks=12)
 
 
 @dataclass
 class Visits:
     last_seen: dict[int, datetime] = field(default_factory=dict)
     views: Counter[int] = field(default_factory=Counter)
+    misses: Counter[tuple[str, date]] = field(default_factory=Counter)
 
     def __bool__(self) -> bool:
-        return bool(self.last_seen or self.views)
+        return bool(self.last_seen or self.views or self.misses)
 
     def add(self, other: "Visits") -> None:
         for user_id, at in other.last_seen.items():
             self.last_seen[user_id] = max(at, self.last_seen.get(user_id, at))
         self.views.update(other.views)
+        self.misses.update(other.misses)
 
 
 class VisitLog:
@@ -60,6 +72,10 @@ class VisitLog:
     def thread_viewed(self, thread_id: int) -> None:
         with self._lock:
             self._notes.views[thread_id] += 1
+
+    def search_missed(self, query: str, day: date) -> None:
+        with self._lock:
+            self._notes.misses[query, day] += 1
 
     def take_if_due(self) -> Visits | None:
         with self._lock:
@@ -94,6 +110,20 @@ def note_member_seen() -> None:
 
 def thread_viewed(thread_id: int) -> None:
     _log().thread_viewed(thread_id)
+
+
+def normalised_query(raw: str) -> str:
+    """A search's text as the missed searches count it: compatibility forms unified (NFKC),
+    case-folded, whitespace collapsed, cut to the column's length. Accents are kept, as typed."""
+    folded = " ".join(unicodedata.normalize("NFKC", raw).casefold().split())
+    return folded[:SEARCH_MISS_QUERY_MAX_LENGTH].rstrip()
+
+
+def search_missed(raw: str) -> None:
+    """Count a search that found nothing; neither who searched nor when beyond the day."""
+    query = normalised_query(raw)
+    if query:
+        _log().search_missed(query, utcnow().date())
 
 
 def write_when_due(response: Response) -> Response:
@@ -136,3 +166,21 @@ def write(visits: Visits) -> None:
                 .values(view_count=threads.c.view_count + sa.bindparam("views")),
                 [{"viewed_id": thread_id, "views": views} for thread_id, views in sorted(visits.views.items())],
             )
+        if visits.misses:
+            _add_misses(session, visits.misses)
+
+
+def _add_misses(session, misses: Counter[tuple[str, date]]) -> None:
+    """Add the counts to each (query, day)'s row, creating it if need be, in one statement (an
+    upsert, on SQLite and PostgreSQL alike); then delete the counts past keeping."""
+    table = SearchMiss.__table__
+    insert = postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert
+    statement = insert(table)
+    session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[table.c.query, table.c.day],
+            set_={"count": table.c.count + statement.excluded["count"]},
+        ),
+        [{"query": query, "day": day, "count": count} for (query, day), count in sorted(misses.items())],
+    )
+    session.execute(sa.delete(table).where(table.c.day < utcnow().date() - SEARCH_MISSES_KEPT))

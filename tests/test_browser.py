@@ -10,6 +10,8 @@ from app import create_app
 from app.extensions import db
 from app.forum import services as forum
 from app.forum.models import Category
+from app.reputation import services as reputation
+from app.search import outbox
 from tests.helpers import PASSWORD, make_user
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -134,4 +136,37 @@ def test_member_marks_a_reply_helpful_without_reloading_and_the_asker_accepts_it
     page.goto("/u/Aidant")
     assert page.locator(".reputation").inner_text() == "25"
     assert page.locator(".rank").first.inner_text() in ("Nouveau venu", "Newcomer")
+    assert page.problems == []
+
+
+def test_typing_a_title_lists_similar_threads_solved_first_and_posts_without_asking_again(page, server_app):
+    with server_app.app_context():
+        asker, helper = make_user("Demandeuse"), make_user("Aidant")
+        make_user("Curieuse")
+        depannage = db.session.get(Category, 1)
+        forum.start_thread(asker, depannage, "Ma box redémarre toute seule", "Depuis hier.")
+        solved = forum.start_thread(helper, depannage, "Redémarrage de la box chaque nuit", "Vers 3 h.")
+        reputation.toggle_solution(helper, forum.reply(asker, solved, "Désactivez la mise à jour nocturne."))
+        db.session.commit()
+        outbox.apply_pending(everything=True)
+        solved_url = f"/t/{solved.id}/{solved.slug}"
+
+    log_in(page, "Curieuse")
+    page.goto("/c/depannage/new")
+    listed = page.locator("#similar-threads li")
+    expect(listed).to_have_count(0)
+    page.locator("#title").press_sequentially("La box redémarre", delay=30)
+    expect(listed).to_have_count(2)
+    expect(listed.first.locator("a")).to_have_attribute("href", solved_url)
+    expect(listed.first.locator(".tag--solved")).to_have_count(1)
+    expect(listed.nth(1).locator(".tag--solved")).to_have_count(0)
+    expect(page.locator("input[name=confirmed]")).to_have_value("1")
+
+    page.locator("#title").fill("xy")
+    expect(page.locator("#similar-threads")).to_be_hidden()
+    page.locator("#title").fill("La box redémarre sans arrêt")
+    expect(listed).to_have_count(2)
+    page.fill("#body", "Toutes les heures.")
+    page.click("form.new-thread-form button[type=submit]")
+    assert re.search(r"/t/\d+/la-box-redemarre-sans-arret$", page.url)  # posted at once: the list was seen
     assert page.problems == []

@@ -32,6 +32,7 @@ from app.demo.seed import (
 from app.demo.subjects import SUBJECTS, SUBJECTS_FOLDER
 from app.extensions import db
 from app.forum.models import Category, Post, Thread
+from app.insights.models import SearchMiss
 from app.reputation.models import Badge, HelpfulMark, ReputationEvent
 
 SUMMARY = "Seeded 6 categories, 32 accounts, 150 threads, 1000 replies."
@@ -250,6 +251,16 @@ def test_seeded_timeline_is_chronological_in_the_past_and_replies_stay_in_their_
 
 
 # What visitors and members see
+
+
+@pytest.mark.slow
+def test_the_demo_shows_waiting_questions_ideas_and_a_month_of_searches_that_found_nothing(seeded):
+    assert count(Thread, Thread.reply_count == 0, Thread.deleted_at.is_(None)) >= 1
+    assert count(Thread, Thread.idea_status.is_not(None)) >= 4
+    assert db.session.scalar(sa.select(sa.func.sum(Thread.vote_count))) > 0
+    days = db.session.scalars(sa.select(SearchMiss.day).distinct()).all()
+    assert max(days) - min(days) >= timedelta(days=25)
+    assert set(db.session.scalars(sa.select(SearchMiss.query))) == set(content.MISSED_SEARCHES)
 
 
 @pytest.mark.slow

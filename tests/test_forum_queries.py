@@ -63,6 +63,24 @@ def test_thread_page_costs_the_same_with_more_posts(app, client, viewer):
     assert statements_for(client, f"/t/{short.id}/{short.slug}") == statements_for(client, f"/t/{long.id}/{long.slug}")
 
 
+def test_unanswered_page_costs_the_same_with_more_threads(client, viewer):
+    category = add_category(1)
+    add_thread(category, replies=0)
+    small = statements_for(client, "/unanswered")
+    for t in range(25):
+        add_thread(category, replies=0, title=f"Sujet {t}")
+    assert statements_for(client, "/unanswered") == small
+
+
+def test_unanswered_category_filter_costs_the_same_with_more_threads(client, viewer):
+    category = add_category(1)
+    add_thread(category, replies=0)
+    small = statements_for(client, "/c/cat-1?filter=unanswered")
+    for t in range(25):
+        add_thread(category, replies=t % 2, title=f"Sujet {t}")
+    assert statements_for(client, "/c/cat-1?filter=unanswered") == small
+
+
 def test_profile_costs_the_same_with_more_posts(client):
     thread = add_thread(add_category(1), replies=0)
     url = f"/u/{thread.author.username}"

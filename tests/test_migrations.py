@@ -280,3 +280,52 @@ def test_mail_and_erasure_columns_keep_every_account_and_notification(empty_data
     upgrade()
     assert rows_of("SELECT id, email_confirmed_at = created_at FROM users") == [(1, True)]
     assert schema_differences() == []
+
+
+def test_ideas_and_the_unanswered_index_keep_every_category_and_thread(empty_database):
+    upgrade(revision="0009_mail_and_privacy")
+    forum_rows()
+
+    upgrade(revision="0010_ideas_and_unanswered")
+    assert rows_of("SELECT id, kind FROM categories") == [(1, "discussion")]
+    assert rows_of("SELECT id, idea_status, vote_count FROM threads") == [(1, None, 0)]
+    run("UPDATE categories SET kind = 'ideas'")
+    run("UPDATE threads SET idea_status = 'planned', idea_status_reason = 'Pour l''été', vote_count = 1")
+    run("INSERT INTO idea_votes (id, thread_id, user_id, created_at) VALUES (1, 1, 1, CURRENT_TIMESTAMP)")
+
+    downgrade(revision="0009_mail_and_privacy")
+    assert "idea_votes" not in sa.inspect(db.engine).get_table_names()
+    assert rows_of("SELECT id, title FROM threads") == [(1, "Électricité coupée")]
+    assert rows_of("SELECT id, slug FROM categories") == [(1, "depannage")]
+    assert post_ids() == [1, 2, 3]
+
+    upgrade()
+    assert rows_of("SELECT id, kind FROM categories") == [(1, "discussion")]
+    assert schema_differences() == []
+
+
+def test_missed_searches_and_the_replies_date_index_go_down_and_up_with_every_post(empty_database):
+    upgrade(revision="0010_ideas_and_unanswered")
+    forum_rows()
+
+    upgrade(revision="0011_search_misses")
+    assert "ix_posts_shown_replies_by_date" in {index["name"] for index in sa.inspect(db.engine).get_indexes("posts")}
+    run(
+        "INSERT INTO search_misses (id, query, day, count) VALUES (:id, :query, :day, :count)",
+        [
+            {"id": 1, "query": "box 5g", "day": "2026-03-10", "count": 3},
+            {"id": 2, "query": "wifi", "day": "2026-03-11", "count": 1},
+        ],
+    )
+    assert rows_of("SELECT query, count FROM search_misses ORDER BY id") == [("box 5g", 3), ("wifi", 1)]
+
+    downgrade(revision="0010_ideas_and_unanswered")
+    assert "search_misses" not in sa.inspect(db.engine).get_table_names()
+    assert "ix_posts_shown_replies_by_date" not in {
+        index["name"] for index in sa.inspect(db.engine).get_indexes("posts")
+    }
+    assert post_ids() == [1, 2, 3]
+
+    upgrade()
+    assert rows_of("SELECT count(*) FROM search_misses") == [(0,)]
+    assert schema_differences() == []

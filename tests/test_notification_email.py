@@ -29,6 +29,7 @@ DEFAULTS = {
     "solution": DIGEST,
     "badge": DIGEST,
     "moderation": DIGEST,
+    "ideas": IMMEDIATELY,
 }
 
 
@@ -425,6 +426,7 @@ def test_every_preference_is_a_field_of_the_form_and_every_kind_has_a_preference
         services.FLAGS_DISMISSED,
         services.SUSPENDED,
         services.SUSPENSION_LIFTED,
+        services.IDEA_STATUS,
     }
     assert set(email.PREFERENCE_OF_KIND) == kinds
     assert {name: preference.default for name, preference in email.PREFERENCES.items()} == DEFAULTS

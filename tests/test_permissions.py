@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.forum import services as forum
-from app.forum.models import Category
+from app.forum.models import IDEAS, Category
 from app.moderation import services as moderation
 from app.moderation.models import ModerationAction
 from tests.helpers import make_user
@@ -51,6 +51,8 @@ ROUTES = [
     ("/moderation/threads/{thread}/move", {"category": "idees", "reason": "Mieux rangé"}, STAFF_ONLY),
     ("/moderation/users/Bastien/suspend", {"days": "2", "reason": "Spam"}, STAFF_ONLY),
     ("/moderation/users/Suspendu/unsuspend", {"reason": "Peine levée"}, STAFF_ONLY),
+    ("/t/{idea}/vote", {}, expect(member=OK, author=OK)),  # members, their own ideas too; never staff
+    ("/moderation/threads/{idea}/status", {"status": "planned", "reason": "Prévu"}, STAFF_ONLY),
     ("/t/{thread}/watch", {}, EVERY_ACCOUNT),
     ("/t/{thread}/mute", {}, EVERY_ACCOUNT),
     ("/notifications/read", {}, EVERY_ACCOUNT),
@@ -59,8 +61,9 @@ ROUTES = [
 
 @pytest.fixture
 def scene(member, other_member, suspended_member, moderator, admin, category):
-    ideas = Category(name="Idées", slug="idees")
+    ideas = Category(name="Idées", slug="idees", kind=IDEAS)
     db.session.add(ideas)
+    idea = forum.start_thread(member, ideas, "Idée de Camille", "Et si ?")
     thread = forum.start_thread(member, category, "Question de Camille", "?")
     answer = forum.reply(other_member, thread, "Réponse de Bastien")
     elsewhere = forum.start_thread(other_member, category, "Question de Bastien", "?")
@@ -82,6 +85,7 @@ def scene(member, other_member, suspended_member, moderator, admin, category):
         "hidden_reply": hidden_reply.id,
         "locked_thread": locked.id,
         "pinned_thread": pinned.id,
+        "idea": idea.id,
         "users": {
             "member": other_member,
             "suspended_member": suspended_member,
@@ -112,6 +116,8 @@ def test_the_routes_cover_every_state_changing_endpoint(app):
         "notifications.watch",
         "notifications.mute",
         "notifications.mark_read",
+        "ideas.vote",
+        "ideas.status",
     }
     own_account = {
         "accounts.register",

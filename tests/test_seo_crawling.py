@@ -106,12 +106,12 @@ def test_a_thread_sitemap_without_live_threads_is_not_found(client, many_threads
     assert f"{SITE}/sitemap-threads-3.xml" not in [child.findtext(f"{SITEMAP}loc") for child in index]
 
 
-def test_the_pages_sitemap_lists_the_home_page_and_every_category(client, category, thread):
+def test_the_pages_sitemap_lists_the_home_page_every_category_and_the_unanswered_questions(client, category, thread):
     db.session.add(Category(name="Vide", slug="vide", position=2))
     db.session.commit()
     urlset = parse_xml(client.get("/sitemap-pages.xml"))
     urls = {url.findtext(f"{SITEMAP}loc"): url.findtext(f"{SITEMAP}lastmod") for url in urlset}
-    assert list(urls) == [f"{SITE}/", f"{SITE}/c/depannage", f"{SITE}/c/vide"]
+    assert list(urls) == [f"{SITE}/", f"{SITE}/c/depannage", f"{SITE}/c/vide", f"{SITE}/unanswered"]
     assert W3C_DATETIME.match(urls[f"{SITE}/"]) and W3C_DATETIME.match(urls[f"{SITE}/c/depannage"])
     assert urls[f"{SITE}/c/vide"] is None  # no activity yet: no lastmod rather than a made-up one
 

@@ -18,6 +18,7 @@ from app.errors import InvalidInput, NotFound
 from app.extensions import db, limiter, login_manager
 from app.forms import commit_change, commit_form_change
 from app.forum import queries as forum_queries
+from app.forum import unanswered
 from app.reputation import badges
 from app.reputation import queries as reputation_queries
 from app.web import safe_next, wants_json
@@ -213,6 +214,7 @@ def profile(username: str):
         badges=badges.badges_of(user),
         helpful_replies=reputation_queries.most_helpful_replies(user),
         solutions=reputation_queries.solutions(user),
+        first_answers=unanswered.first_answers_by(user),
         history=reputation_queries.history(user),
     )
 

@@ -10,8 +10,9 @@ from app.accounts import usernames
 from app.accounts.models import ADMIN, MEMBER, MODERATOR, User
 from app.errors import InvalidInput, PermissionDenied
 from app.extensions import db
-from app.forum.models import Category, Thread
+from app.forum.models import CATEGORY_KINDS, DISCUSSION, Category, Thread
 from app.forum.services import make_slug
+from app.ideas import services as ideas
 from app.limits import (
     CATEGORY_DESCRIPTION_MAX_LENGTH,
     CATEGORY_NAME_MAX_LENGTH,
@@ -68,31 +69,45 @@ def check_description(description: str) -> str:
     return description
 
 
-def create_category(admin: User, name: str, slug: str, description: str, reason: str) -> Category:
+def check_kind(kind: str | None) -> str:
+    if kind not in CATEGORY_KINDS:
+        raise InvalidInput(_("A category's kind is discussion or ideas."), "kind")
+    return kind
+
+
+def create_category(
+    admin: User, name: str, slug: str, description: str, reason: str, kind: str | None = DISCUSSION
+) -> Category:
     """Add a category at the end of the list. The caller commits, and catches a slug taken meanwhile."""
     ensure_admin(admin)
     name = check_name(name)
     slug = check_slug(slug, name)
     description = check_description(description)
+    kind = check_kind(kind)
     reason = log.check_reason(reason)
     last = db.session.scalar(sa.select(sa.func.max(Category.position))) or 0
-    category = Category(name=name, slug=slug, description=description, position=last + 1)
+    category = Category(name=name, slug=slug, description=description, kind=kind, position=last + 1)
     db.session.add(category)
     db.session.flush()
     log.log_action(admin, log.CREATE_CATEGORY, reason, category=category)
     return category
 
 
-def edit_category(admin: User, category: Category, name: str, slug: str, description: str, reason: str) -> bool:
-    """Change a category's name, slug or description; returns whether anything changed."""
+def edit_category(
+    admin: User, category: Category, name: str, slug: str, description: str, reason: str, kind: str | None = None
+) -> bool:
+    """Change a category's name, slug, description or kind (left out: unchanged); returns whether
+    anything changed. Its threads take or lose the status of ideas with the kind (app.ideas.services)."""
     ensure_admin(admin)
     name = check_name(name)
     slug = check_slug(slug, name, category)
     description = check_description(description)
+    kind = category.kind if kind is None else check_kind(kind)
     reason = log.check_reason(reason)
-    if (name, slug, description) == (category.name, category.slug, category.description):
+    if (name, slug, description, kind) == (category.name, category.slug, category.description, category.kind):
         return False
     category.name, category.slug, category.description = name, slug, description
+    ideas.change_kind(category, kind)
     log.log_action(admin, log.EDIT_CATEGORY, reason, category=category)
     db.session.flush()
     return True

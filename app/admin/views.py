@@ -78,7 +78,12 @@ def create_category():
         saved, category = commit_form_change(
             form,
             lambda: services.create_category(
-                current_user, form.name.data or "", form.slug.data or "", form.description.data or "", form.reason.data
+                current_user,
+                form.name.data or "",
+                form.slug.data or "",
+                form.description.data or "",
+                form.reason.data,
+                kind=form.kind.data,
             ),
             _slug_taken_meanwhile,
         )
@@ -103,6 +108,7 @@ def edit_category(category_id: int):
                 form.slug.data or "",
                 form.description.data or "",
                 form.reason.data,
+                kind=form.kind.data,
             ),
             _slug_taken_meanwhile,
         )

@@ -72,6 +72,7 @@ _community = read_toml(DATA / "community.toml")
 # (slug, name, description), in display order.
 CATEGORIES = [(category["slug"], category["name"], md(category["description"])) for category in _community["category"]]
 MEMBERS = _community["members"]
+MISSED_SEARCHES = _community["missed_searches"]
 # One value per slot is drawn for each thread; a table value fills several related slots at once.
 SLOTS = _community["slots"]
 

@@ -15,7 +15,7 @@ The caller commits (the CLI command does).
 """
 
 from bisect import bisect_left
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from werkzeug.security import generate_password_hash
@@ -27,7 +27,9 @@ from app.demo import content
 from app.demo.plan import build_plan
 from app.extensions import db
 from app.forum import services as forum
-from app.forum.models import Category, Post, Thread
+from app.forum.models import DISCUSSION, IDEAS, Category, Post, Thread
+from app.ideas import services as ideas
+from app.insights.models import SearchMiss
 from app.moderation import services as moderation
 from app.notifications.models import Notification
 from app.reputation import services as reputation
@@ -40,8 +42,19 @@ STAFF_USERNAMES = (MODERATOR_USERNAME, ADMIN_USERNAME)
 MEMBER_USERNAMES = tuple(content.MEMBERS)
 DEMO_USERNAMES = STAFF_USERNAMES + MEMBER_USERNAMES
 
+# The category whose threads are ideas: members vote for them, and staff said what became of some.
+IDEAS_CATEGORY = "idees-suggestions"
+IDEA_STATUSES_GIVEN = (
+    ("planned", "Bonne idée, demandée souvent : elle est prévue pour la prochaine version de l'appli."),
+    ("under_review", "Nous regardons avec l'équipe produit ce que cela demanderait."),
+    ("done", "C'est fait : disponible depuis la dernière mise à jour."),
+    ("declined", "Pas pour l'instant : cela poserait un problème de sécurité électrique."),
+)
+
 # Members read their notifications as they come; only the last week's are still new.
 UNREAD_NOTIFICATIONS_FOR = timedelta(days=7)
+# The days of searches that found nothing the demo shows.
+SEARCH_DAYS = 30
 
 # The tables whose dates the seed sets itself, as each event is replayed.
 _DATED_HERE = {User.__tablename__, Category.__tablename__, Thread.__tablename__, Post.__tablename__}
@@ -103,8 +116,22 @@ def seed_demo_community() -> str:
     if clock:
         _read_notifications_before(clock[-1][1] - UNREAD_NOTIFICATIONS_FOR)
     _moderate(accounts, list(threads.values()))
+    _hear_ideas(accounts, categories[IDEAS_CATEGORY], list(threads.values()))
+    _searches_that_found_nothing(plan.threads[-1].created_at.date())
     _confirm_addresses_and_history()
     return f"Seeded {len(categories)} categories, {len(accounts)} accounts, {len(threads)} threads, {replies} replies."
+
+
+def _searches_that_found_nothing(last_day: date) -> None:
+    """A month of searches that found nothing, for the insights page: what visitors looked for and
+    the forum does not hold yet. Each query comes back on some days, a few times each."""
+    rows = [
+        {"query": query, "day": last_day - timedelta(days=day), "count": 1 + (day * 7 + number * 3) % 5}
+        for number, query in enumerate(content.MISSED_SEARCHES)
+        for day in range(SEARCH_DAYS)
+        if (day + number) % (2 + number % 3) == 0
+    ]
+    db.session.execute(sa.insert(SearchMiss), rows)
 
 
 def _confirm_addresses_and_history() -> None:
@@ -118,7 +145,8 @@ def _confirm_addresses_and_history() -> None:
 def _create_categories() -> dict[str, Category]:
     categories = {}
     for position, (slug, name, description) in enumerate(content.CATEGORIES, start=1):
-        categories[slug] = Category(name=name, slug=slug, description=description, position=position)
+        kind = IDEAS if slug == IDEAS_CATEGORY else DISCUSSION
+        categories[slug] = Category(name=name, slug=slug, description=description, position=position, kind=kind)
     db.session.add_all(categories.values())
     db.session.flush()
     return categories
@@ -194,3 +222,15 @@ def _moderate(accounts: dict[str, User], threads: list[Thread]) -> None:
         moderation.flag_post(flagger, post, "off_topic", "")
         if outcome == "dismissed":
             moderation.dismiss_flags(moderator, post, "Critique argumentée du produit : elle a sa place ici.")
+
+
+def _hear_ideas(accounts: dict[str, User], category: Category, threads: list[Thread]) -> None:
+    """Votes for the ideas, more for the older ones, and a status given today to a few of them."""
+    members = [accounts[name] for name in MEMBER_USERNAMES]
+    proposed = [thread for thread in threads if thread.category_id == category.id]
+    for rank, idea in enumerate(proposed):
+        for voter in members[rank % 5 :: 2 + rank % 4]:
+            ideas.toggle_vote(voter, idea)
+    moderator = accounts[MODERATOR_USERNAME]
+    for idea, (status, reason) in zip(proposed, IDEA_STATUSES_GIVEN, strict=False):
+        ideas.set_status(moderator, idea, status, reason)

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from app.accounts.models import User
 from app.extensions import db
 from app.forum.models import Category, Post, Thread
+from app.ideas.models import IdeaVote
 from app.reputation.ledger import Drift
 
 _SHOWN = sa.and_(Post.deleted_at.is_(None), Post.hidden_at.is_(None))
@@ -46,6 +47,12 @@ def find_drift() -> list[Drift]:
             Thread,
             Thread.reply_count,
             sa.select(sa.func.count(Post.id)).where(Post.thread_id == Thread.id, Post.position > 1, _SHOWN),
+        ),
+        # Every vote counts, wherever its thread went since (votes stay with a thread that is moved).
+        "thread {} votes": (
+            Thread,
+            Thread.vote_count,
+            sa.select(sa.func.count(IdeaVote.id)).where(IdeaVote.thread_id == Thread.id),
         ),
         "member {} messages": (
             User,

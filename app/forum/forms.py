@@ -8,6 +8,9 @@ from wtforms import HiddenField, StringField, TextAreaField
 class NewThreadForm(FlaskForm):
     title = StringField(_l("Title"))
     body = TextAreaField(_l("Message"))
+    # Set once the member has seen the threads like theirs (on the confirmation page, or by the
+    # form's script): the question is then posted without asking again.
+    confirmed = HiddenField()
 
 
 class ReplyForm(FlaskForm):

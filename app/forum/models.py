@@ -15,6 +15,13 @@ from app.limits import (
     TITLE_MAX_LENGTH,
 )
 
+DISCUSSION = "discussion"
+IDEAS = "ideas"
+CATEGORY_KINDS = (DISCUSSION, IDEAS)
+# What staff say became of an idea.
+IDEA_STATUSES = ("new", "under_review", "planned", "done", "declined")
+UNANSWERED = sa.text("reply_count = 0 AND deleted_at IS NULL")
+
 
 class Category(db.Model):
     __tablename__ = "categories"
@@ -27,9 +34,17 @@ class Category(db.Model):
     thread_count: Mapped[int] = mapped_column(default=0)
     post_count: Mapped[int] = mapped_column(default=0)
     last_activity_at: Mapped[datetime | None]
+    # DISCUSSION, or IDEAS: members vote for its threads, and staff say what became of each.
+    # Defaults of the database's own, as for every column added to an existing table: rows written
+    # without the ORM, such as bulk loads, need no change.
+    kind: Mapped[str] = mapped_column(sa.String(16), server_default=DISCUSSION)
 
     def __repr__(self) -> str:
         return f"<Category {self.slug!r}>"
+
+    @property
+    def holds_ideas(self) -> bool:
+        return self.kind == IDEAS
 
 
 class Thread(db.Model):
@@ -52,6 +67,11 @@ class Thread(db.Model):
     lock_reason: Mapped[str | None] = mapped_column(sa.String(REASON_MAX_LENGTH))
     solution_post_id: Mapped[int | None] = mapped_column(sa.ForeignKey("posts.id", use_alter=True, ondelete="SET NULL"))
     deleted_at: Mapped[datetime | None]
+    # An idea's (a thread of an ideas category): what became of it, and the staff's reason.
+    idea_status: Mapped[str | None] = mapped_column(sa.String(16))
+    idea_status_reason: Mapped[str | None] = mapped_column(sa.String(REASON_MAX_LENGTH))
+    # Members' votes for the idea, kept in the transaction of each vote.
+    vote_count: Mapped[int] = mapped_column(server_default="0")
 
     # Listings always show the author and the category beside a thread.
     author: Mapped[User] = relationship(lazy="joined")
@@ -73,6 +93,15 @@ class Thread(db.Model):
             "last_activity_at",
             sqlite_where=sa.text("deleted_at IS NULL"),
             postgresql_where=sa.text("deleted_at IS NULL"),
+        ),
+        # The questions that wait for a first answer, the longest waiting first, everywhere or in a category.
+        sa.Index("ix_threads_unanswered", "created_at", sqlite_where=UNANSWERED, postgresql_where=UNANSWERED),
+        sa.Index(
+            "ix_threads_unanswered_category",
+            "category_id",
+            "created_at",
+            sqlite_where=UNANSWERED,
+            postgresql_where=UNANSWERED,
         ),
         sa.Index("ix_threads_author_id", "author_id"),
         # Counting a member's accepted solutions starts from their posts.

@@ -8,12 +8,15 @@ from app.accounts.models import User
 from app.errors import NotFound
 from app.extensions import db
 from app.forum.models import Category, Post, PostRevision, Thread
+from app.forum.unanswered import UNANSWERED, WAITING_ORDER
 from app.pagination import Page, check_page_exists, page_count
 
 LATEST_THREADS = 20
 RECENT_POSTS = 10
 
 _LISTING_ORDER = (Thread.pinned.desc(), Thread.last_activity_at.desc(), Thread.id.desc())
+# An ideas category sorted by votes: the most wanted first, pinned threads still on top.
+_VOTES_ORDER = (Thread.pinned.desc(), Thread.vote_count.desc(), Thread.id.desc())
 
 
 def categories_with_latest_thread() -> list[tuple[Category, Thread | None]]:
@@ -53,11 +56,26 @@ def category_by_slug(slug: str) -> Category:
     return category
 
 
-def category_threads(category: Category, number: int, per_page: int, solved: bool | None = None) -> Page[Thread]:
-    """A page of a category's live threads, optionally only the solved or the unsolved ones."""
+def category_threads(
+    category: Category,
+    number: int,
+    per_page: int,
+    solved: bool | None = None,
+    unanswered: bool = False,
+    by_votes: bool = False,
+) -> Page[Thread]:
+    """A page of a category's live threads, optionally only the solved or the unsolved ones, or only
+    those that wait for a first answer (the longest waiting first, as on /unanswered)."""
     listed = [Thread.category_id == category.id, Thread.deleted_at.is_(None)]
+    order = _LISTING_ORDER
+    if unanswered:
+        listed.append(UNANSWERED[0])
+        order = WAITING_ORDER
+    if by_votes:
+        order = _VOTES_ORDER
     if solved is not None:
         listed.append(Thread.solution_post_id.is_not(None) if solved else Thread.solution_post_id.is_(None))
+    if solved is not None or unanswered:
         total = db.session.scalar(sa.select(sa.func.count()).select_from(Thread).where(*listed))
     else:
         total = category.thread_count
@@ -65,10 +83,8 @@ def category_threads(category: Category, number: int, per_page: int, solved: boo
     check_page_exists(number, pages)
     # The page's ids come from the listing index alone; only those rows are then read in full,
     # so that page 500 costs what page 1 does.
-    page_ids = (
-        sa.select(Thread.id).where(*listed).order_by(*_LISTING_ORDER).limit(per_page).offset((number - 1) * per_page)
-    )
-    threads = db.session.scalars(sa.select(Thread).where(Thread.id.in_(page_ids)).order_by(*_LISTING_ORDER))
+    page_ids = sa.select(Thread.id).where(*listed).order_by(*order).limit(per_page).offset((number - 1) * per_page)
+    threads = db.session.scalars(sa.select(Thread).where(Thread.id.in_(page_ids)).order_by(*order))
     return Page(items=list(threads), number=number, pages=pages)
 
 

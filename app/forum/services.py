@@ -12,6 +12,7 @@ from app.errors import InvalidInput, PermissionDenied
 from app.extensions import db
 from app.forum.models import Category, Post, PostRevision, Thread
 from app.forum.rendering import render_markdown
+from app.ideas import services as ideas
 from app.limits import SLUG_MAX_LENGTH
 from app.notifications import mentions
 from app.notifications import services as notifications
@@ -19,7 +20,7 @@ from app.reputation import trust
 from app.reputation.services import POST_DELETED, points_change
 
 # Words a thread's slug may not be alone, since /t/<id>/<word> is already another page.
-RESERVED_SLUGS = {"reply", "watch", "mute"}
+RESERVED_SLUGS = {"reply", "watch", "mute", "vote"}
 
 
 def make_slug(title: str) -> str:
@@ -102,6 +103,7 @@ def start_thread(author: User, category: Category, title: str, body: str) -> Thr
         last_activity_at=now,
         post_total=1,
         reply_count=0,
+        idea_status=ideas.status_on_entering(category),
     )
     opening = Post(thread=thread, author=author, position=1, body_source=body, body_html=body_html, created_at=now)
     db.session.add_all([thread, opening])
@@ -234,6 +236,7 @@ def move_thread(thread: Thread, target: Category) -> None:
     latest = max(filter(None, (target.last_activity_at, thread.last_activity_at)))
     _count(thread.category, threads=-1, posts=-shown)
     _count(target, threads=+1, posts=+shown, at=latest)
+    ideas.place_thread(thread, target)
     thread.category = target
 
 

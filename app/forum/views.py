@@ -3,9 +3,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app import visits
+from app.errors import InvalidInput
 from app.extensions import db, limiter
 from app.forms import commit_change, commit_form_change
-from app.forum import queries, services
+from app.forum import queries, services, unanswered
 from app.forum.forms import EditPostForm, NewThreadForm, ReplyForm
 from app.forum.models import Post, Thread
 from app.forum.urls import PageUrls, post_url
@@ -13,6 +14,7 @@ from app.moderation import services as moderation
 from app.pagination import requested_page
 from app.reputation import services as reputation
 from app.reputation import trust
+from app.search import related, similar
 from app.seo import freshness
 from app.web import note_public_page
 
@@ -45,7 +47,12 @@ def forum_helpers():
 def index():
     categories, latest_threads = queries.categories_with_latest_thread(), queries.latest_threads()
     note_public_page(freshness.home_page(categories, latest_threads))
-    return render_template("forum/index.html", categories=categories, latest_threads=latest_threads)
+    return render_template(
+        "forum/index.html",
+        categories=categories,
+        latest_threads=latest_threads,
+        unanswered_count=unanswered.unanswered_count(),
+    )
 
 
 @bp.get("/c/<slug>")
@@ -55,13 +62,43 @@ def category(slug: str):
     solved = request.args.get("solved")
     if solved not in (None, "yes", "no"):
         abort(400, _("The solved filter is yes or no."))
+    listing_filter = request.args.get("filter")
+    if listing_filter not in (None, "unanswered"):
+        abort(400, _("The only filter is unanswered."))
+    sort = request.args.get("sort")
+    if sort not in (None, "votes") or (sort and not category.holds_ideas):
+        abort(400, _("The only sort is votes, in an ideas category."))
     if request.args.get("page") == "1":
-        return redirect(url_for("forum.category", slug=slug, solved=solved), 301)
+        return redirect(url_for("forum.category", slug=slug, solved=solved, filter=listing_filter, sort=sort), 301)
     page = queries.category_threads(
-        category, number, current_app.config["THREADS_PER_PAGE"], solved=None if solved is None else solved == "yes"
+        category,
+        number,
+        current_app.config["THREADS_PER_PAGE"],
+        solved=None if solved is None else solved == "yes",
+        unanswered=listing_filter == "unanswered",
+        by_votes=sort == "votes",
     )
     note_public_page(freshness.category_page(category, page.items))
-    return render_template("forum/category.html", category=category, page=page, solved=solved)
+    return render_template(
+        "forum/category.html",
+        category=category,
+        page=page,
+        solved=solved,
+        listing_filter=listing_filter,
+        sort=sort,
+    )
+
+
+@bp.get("/unanswered")
+def unanswered_threads():
+    number = requested_page()
+    if request.args.get("page") == "1":
+        return redirect(url_for("forum.unanswered_threads"), 301)
+    page = unanswered.unanswered_threads(number, current_app.config["THREADS_PER_PAGE"])
+    # No Last-Modified: a question leaves this page when it gets its answer, which no date shown
+    # here records; the ETag (a hash of the page) tells clients of that.
+    note_public_page(None)
+    return render_template("forum/unanswered.html", page=page)
 
 
 @bp.route("/c/<slug>/new", methods=["GET", "POST"])
@@ -72,6 +109,11 @@ def new_thread(slug: str):
     services.ensure_can_write(current_user)
     form = NewThreadForm()
     if form.validate_on_submit():
+        twins = [] if form.confirmed.data else _similar_to_question(form.title.data or "", form.body.data or "")
+        if twins:
+            # Asked once: the same form again, under the threads like it, posts the question as it is.
+            form.confirmed.data = "1"
+            return render_template("forum/new_thread.html", category=category, form=form, twins=twins)
         saved, thread = commit_form_change(
             form, lambda: services.start_thread(current_user, category, form.title.data or "", form.body.data or "")
         )
@@ -79,6 +121,17 @@ def new_thread(slug: str):
             return redirect(url_for("forum.thread", thread_id=thread.id, slug=thread.slug))
     status = 400 if request.method == "POST" else 200
     return render_template("forum/new_thread.html", category=category, form=form), status
+
+
+def _similar_to_question(title: str, body: str) -> list[Thread]:
+    """The threads like a new question that would be accepted; none for one that would not, so
+    that its errors are shown first."""
+    try:
+        title = services.check_title(title)
+        services.check_body(body)
+    except InvalidInput:
+        return []
+    return similar.question_twins(title)
 
 
 @bp.get("/t/<int:thread_id>")
@@ -101,6 +154,7 @@ def thread(thread_id: int, slug: str | None = None):
         solution=solution,
         marked=reputation.marked_post_ids(current_user, page.items),
         flagged=moderation.flagged_post_ids(current_user, page.items),
+        related=related.related_threads(thread),
         categories=queries.all_categories() if current_user.is_authenticated and current_user.is_staff else [],
         # Built for members only: a form issues a CSRF token, which would give each visitor a
         # session cookie and make the page unfit for a shared cache.

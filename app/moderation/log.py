@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from app.accounts.models import User
 from app.errors import InvalidInput
 from app.extensions import db
-from app.forum.models import Category, Post, Thread
+from app.forum.models import IDEA_STATUSES, Category, Post, Thread
 from app.limits import REASON_MAX_LENGTH, REASON_MIN_LENGTH
 from app.moderation.models import ModerationAction
 
@@ -29,6 +29,8 @@ REORDER_CATEGORY = "reorder_category"
 GRANT_MODERATOR = "grant_moderator"
 REVOKE_MODERATOR = "revoke_moderator"
 ERASE_ACCOUNT = "account_erased"
+# What staff say became of an idea: one action per status, so that the log says which.
+IDEA_STATUS_ACTIONS = {status: f"idea_{status}" for status in IDEA_STATUSES}
 
 ACTIONS = (
     HIDE_POST,
@@ -50,6 +52,7 @@ ACTIONS = (
     GRANT_MODERATOR,
     REVOKE_MODERATOR,
     ERASE_ACCOUNT,
+    *IDEA_STATUS_ACTIONS.values(),
 )
 
 

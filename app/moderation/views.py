@@ -42,6 +42,11 @@ ACTION_LABELS = {
     log.GRANT_MODERATOR: _l("made a member moderator"),
     log.REVOKE_MODERATOR: _l("withdrew a moderator role"),
     log.ERASE_ACCOUNT: _l("erased an account at its member's request"),
+    log.IDEA_STATUS_ACTIONS["new"]: _l("marked an idea new"),
+    log.IDEA_STATUS_ACTIONS["under_review"]: _l("put an idea under review"),
+    log.IDEA_STATUS_ACTIONS["planned"]: _l("planned an idea"),
+    log.IDEA_STATUS_ACTIONS["done"]: _l("marked an idea done"),
+    log.IDEA_STATUS_ACTIONS["declined"]: _l("declined an idea"),
 }
 FLAG_REASON_LABELS = {
     "spam": _l("spam"),

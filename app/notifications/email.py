@@ -1,9 +1,10 @@
 """Notification emails: how each member wants to hear of each kind of notification by email (at
 once, in the daily digest, or never), the message sent at once, and the signed links that stop them.
 
-A member chooses for seven preferences: six kinds have one each, and the six outcomes of moderation
-share one. Only the choices that differ from a preference's default are stored: a member who never
-chose follows the defaults. Only confirmed addresses of accounts not erased receive notifications."""
+A member chooses for eight preferences: seven kinds have one each (the status of ideas among them),
+and the six outcomes of moderation share one. Only the choices that differ from a preference's
+default are stored: a member who never chose follows the defaults. Only confirmed addresses of
+accounts not erased receive notifications."""
 
 from collections.abc import Mapping
 from typing import NamedTuple
@@ -35,6 +36,7 @@ class Preference(NamedTuple):
 
 
 MODERATION = "moderation"
+IDEAS = "ideas"
 PREFERENCES = {
     preference.name: preference
     for preference in (
@@ -57,6 +59,7 @@ PREFERENCES = {
             DIGEST,
             _l("Moderation of my messages, of my flags and of my account"),
         ),
+        Preference(IDEAS, (services.IDEA_STATUS,), IMMEDIATELY, _l("What became of the ideas I had or voted for")),
     )
 }
 PREFERENCE_OF_KIND = {kind: preference.name for preference in PREFERENCES.values() for kind in preference.kinds}

@@ -35,6 +35,7 @@ class EmailPreferencesForm(FlaskForm):
     solution = _delivery("solution")
     badge = _delivery("badge")
     moderation = _delivery("moderation")
+    ideas = _delivery("ideas")
 
     def delivery_fields(self) -> list[RadioField]:
         return [self[name] for name in PREFERENCES]

@@ -26,6 +26,7 @@ FLAGS_UPHELD = "flags_upheld"
 FLAGS_DISMISSED = "flags_dismissed"
 SUSPENDED = "suspended"
 SUSPENSION_LIFTED = "suspension_lifted"
+IDEA_STATUS = "idea_status"  # staff said what became of an idea the member had or voted for
 
 
 def notify(
@@ -177,6 +178,34 @@ def notify_once(user: User, kind: str, actor: User, post: Post) -> None:
     )
     if not told_before:
         notify(user, kind, actor=actor, post=post)
+
+
+def notify_idea_status(thread: Thread, user_ids: list[int], actor: User, status: str, reason: str) -> None:
+    """Tell the author of an idea and its voters (`user_ids`) its new status and the reason, in one
+    statement, unless they muted its thread; the staff member who acted hears nothing of it."""
+    muting = {user_id for user_id, level in _choices_for(thread.id).items() if level == MUTED}
+    told = [user_id for user_id in dict.fromkeys(user_ids) if user_id != actor.id and user_id not in muting]
+    if not told:
+        return
+    # The status first, then the staff's words, cut to what the column holds.
+    detail = f"{status}:{reason}"[:REASON_MAX_LENGTH]
+    mailed = _mail_at_once(dict.fromkeys(told, IDEA_STATUS), actor=actor, thread=thread, detail=detail)
+    now = utcnow()
+    db.session.execute(
+        sa.insert(Notification).execution_options(render_nulls=True),
+        [
+            {
+                "user_id": user_id,
+                "kind": IDEA_STATUS,
+                "detail": detail,
+                "actor_id": actor.id,
+                "thread_id": thread.id,
+                "post_id": None,
+                "mailed_at": now if user_id in mailed else None,
+            }
+            for user_id in told
+        ],
+    )
 
 
 # Watching and muting threads

@@ -6,6 +6,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from app.forum.urls import post_url
+from app.ideas.services import status_label
 from app.notifications import services
 from app.notifications.queries import NotificationGroup
 from app.reputation.badges import KINDS as BADGE_KINDS
@@ -44,6 +45,9 @@ def sentence(group: NotificationGroup) -> str:
         return _("%(name)s found your reply helpful in “%(title)s”", name=name, title=title)
     if kind == services.SOLUTION:
         return _("%(name)s accepted your reply as the solution to “%(title)s”", name=name, title=title)
+    if kind == services.IDEA_STATUS:
+        status = status_label(notification.detail.partition(":")[0])
+        return _("The idea “%(title)s” is now: %(status)s", title=title, status=status)
     if kind == services.BADGE:
         badge = BADGE_KINDS.get(notification.detail)
         return _("You earned the badge “%(badge)s”", badge=badge.label) if badge else _("You earned a badge")
@@ -119,6 +123,8 @@ def _moderation(kind: str, title: str | None, reason: str) -> str:
 def reason(group: NotificationGroup) -> str | None:
     """The moderator's words to show under the sentence, unless the sentence already says them."""
     notification = group.latest
+    if notification.kind == services.IDEA_STATUS:
+        return notification.detail.partition(":")[2] or None
     if notification.kind not in _REASON_SHOWN_UNDER or not notification.detail:
         return None
     return notification.detail

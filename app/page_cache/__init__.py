@@ -29,6 +29,7 @@ CACHED_ENDPOINTS = frozenset(
     {
         "forum.index",
         "forum.category",
+        "forum.unanswered_threads",
         "forum.thread",
         "accounts.profile",
         "reputation.leaderboard",

@@ -16,6 +16,7 @@ from app.accounts.models import User
 from app.clock import utcnow
 from app.extensions import db
 from app.forum.models import Post, PostRevision, Thread
+from app.ideas.models import IdeaVote
 from app.mail.models import OutgoingMail
 from app.moderation.models import Flag, ModerationAction
 from app.notifications.models import EmailPreference, Notification, Subscription
@@ -58,6 +59,11 @@ def member_data(user: User) -> dict:
             .join(Post, Post.id == HelpfulMark.post_id)
             .where(Post.author_id == user.id)
             .order_by(HelpfulMark.created_at, HelpfulMark.id)
+        ),
+        "idea_votes": _rows(
+            sa.select(IdeaVote.thread_id, IdeaVote.created_at)
+            .where(IdeaVote.user_id == user.id)
+            .order_by(IdeaVote.created_at, IdeaVote.id)
         ),
         "reputation_ledger": _rows(
             sa.select(

@@ -1,8 +1,11 @@
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, current_app, jsonify, render_template, request, url_for
 from flask_babel import gettext as _
 
+from app import visits
+from app.extensions import limiter
 from app.pagination import requested_page
-from app.search import services
+from app.search import services, similar
+from app.search.query import parse
 
 bp = Blueprint("search", __name__)
 
@@ -17,4 +20,23 @@ def search():
     if category and f"category:{category}" not in raw:
         raw = f"{raw} category:{category}"
     results = services.search(raw, requested_page(), sort)
+    if results.number == 1 and not results.hits and parse(raw).searchable:
+        visits.search_missed(raw)  # counted per query and day, for the staff's insights
     return render_template("search/results.html", query=raw, sort=sort, results=results)
+
+
+@bp.get("/search/similar")
+@limiter.limit(lambda: current_app.config["RATELIMIT_SIMILAR"])
+def similar_threads():
+    """The threads like a title being typed, for the new-thread form's script."""
+    threads = similar.similar_threads(request.args.get("q", ""))
+    return jsonify(
+        [
+            {
+                "title": thread.title,
+                "url": url_for("forum.thread", thread_id=thread.id, slug=thread.slug),
+                "solved": thread.is_solved,
+            }
+            for thread in threads
+        ]
+    )

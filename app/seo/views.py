@@ -95,6 +95,8 @@ def sitemap_pages():
     categories = forum_queries.all_categories()
     pages = [(url_for("forum.index", _external=True), latest(c.last_activity_at for c in categories))]
     pages += [(url_for("forum.category", slug=c.slug, _external=True), c.last_activity_at) for c in categories]
+    # The questions waiting for an answer: a page without a date of its own (it changes as they get answered).
+    pages.append((url_for("forum.unanswered_threads", _external=True), None))
     xml = "".join(sitemaps.urlset([pages]))
     return _publicly_cached(Response(xml, mimetype="application/xml"), CRAWLER_FILES_MAX_AGE)
 
