@@ -4,6 +4,7 @@ do alike is tested on both in test_search.py. These run with `make test-pg`."""
 
 import pytest
 import sqlalchemy as sa
+from flask_babel import force_locale
 
 from app.clock import utcnow
 from app.extensions import db
@@ -120,7 +121,8 @@ def test_a_reader_is_told_when_only_the_most_recent_matches_were_ranked(app, mem
     for number in range(4):
         forum.start_thread(member, category, f"Compteur {number}", "compteur linky")
     db.session.commit()
-    assert any("Only the 3 most recent matching posts" in note for note in services.search("linky").notes)
-    assert services.search("linky compteur 1").notes == []
-    app.config["SEARCH_RANKED_MATCHES"] = 4
-    assert services.search("linky").notes == []  # all four ranked
+    with force_locale("en"):  # outside a request, notes speak the default language, French
+        assert any("Only the 3 most recent matching posts" in note for note in services.search("linky").notes)
+        assert services.search("linky compteur 1").notes == []
+        app.config["SEARCH_RANKED_MATCHES"] = 4
+        assert services.search("linky").notes == []  # all four ranked
