@@ -6,6 +6,7 @@ import re
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.parse
@@ -57,37 +58,32 @@ def serve(server: LiveServer, workers: int = 2, log: Path | None = None) -> subp
     """Serve a prepared instance with gunicorn on a free port, and set the server's URL.
 
     Without a log file only gunicorn's errors are kept, to explain a failed start; with one, its
-    access log and errors go there."""
+    access log and errors go there. Either way they go to a file: a pipe no one reads fills up and
+    stops every worker at its next log line."""
     port = free_port()
     command = [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind", f"127.0.0.1:{port}"]
     if log is None:
-        process = subprocess.Popen(
-            [*command, "wsgi:app"],
-            env=server.env,
-            cwd=PROJECT_ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
+        output = tempfile.TemporaryFile()
     else:
-        with log.open("wb") as output:
-            process = subprocess.Popen(
-                [*command, "--access-logfile", "-", "wsgi:app"],
-                env=server.env,
-                cwd=PROJECT_ROOT,
-                stdout=output,
-                stderr=subprocess.STDOUT,
-            )
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                errors = log.read_text(errors="replace") if log else process.stderr.read().decode()
-                raise ServerDidNotStart(f"the server did not start: {errors[-2000:]}") from None
-            time.sleep(0.1)
+        output = log.open("w+b")
+        command += ["--access-logfile", "-"]
+    with output:
+        process = subprocess.Popen(
+            [*command, "wsgi:app"], env=server.env, cwd=PROJECT_ROOT, stdout=output, stderr=subprocess.STDOUT
+        )
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    process.kill()
+                    process.wait()
+                    output.seek(0)
+                    errors = output.read().decode(errors="replace")
+                    raise ServerDidNotStart(f"the server did not start: {errors[-2000:]}") from None
+                time.sleep(0.1)
     server.url = f"http://127.0.0.1:{port}"
     return process
 
