@@ -16,6 +16,7 @@ from app.moderation import services as moderation
 from app.moderation.models import ModerationAction
 from app.notifications.models import Notification
 from app.privacy import erasure
+from app.search import outbox as search_outbox
 from tests import live
 from tests.helpers import PASSWORD, make_user, statements_for, url_of
 
@@ -312,15 +313,26 @@ def test_the_author_and_every_voter_hear_of_a_status_but_not_the_moderator(
     assert "Disponible depuis la mise à jour 4.2" in page
 
 
-def test_the_status_shows_on_the_idea_and_in_the_listings(client, idea, moderator):
+def test_the_status_and_its_reason_show_on_the_idea_and_in_the_listings(client, idea, moderator):
     ideas.set_status(moderator, idea, "under_review", "Nous étudions la faisabilité")
     db.session.commit()
+    search_outbox.apply_pending(everything=True)  # the idea was started outside a request
     thread_page = client.get(url_of(idea)).get_data(as_text=True)
     assert "Under review" in thread_page and "Nous étudions la faisabilité" in thread_page
     assert "0 votes" in thread_page and "Log in to vote" in thread_page
-    for listing in ("/c/idees", "/"):
+    for listing in ("/c/idees", "/", "/search?q=voyants"):
         page = client.get(listing).get_data(as_text=True)
         assert 'tag--idea-under_review">Under review</span>' in page, listing
+        assert "Nous étudions la faisabilité" in page, listing
+
+
+def test_a_long_reason_is_shortened_in_a_listing_and_whole_on_the_idea(client, idea, moderator):
+    reason = "Nous étudions la faisabilité " + "avec le fabricant " * 20 + "au complet."
+    ideas.set_status(moderator, idea, "planned", reason)
+    db.session.commit()
+    assert reason in client.get(url_of(idea)).get_data(as_text=True)
+    listing = client.get("/c/idees").get_data(as_text=True)
+    assert "Nous étudions la faisabilité" in listing and "au complet." not in listing
 
 
 def test_staff_see_the_status_form_on_an_idea_only(client, auth, idea, thread, moderator):
