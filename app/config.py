@@ -6,6 +6,7 @@ import tempfile
 from pathlib import Path
 
 from app import limits
+from app.public_origin import check_public_url
 
 
 class DefaultConfig:
@@ -35,7 +36,8 @@ class DefaultConfig:
     RATELIMIT_ENABLED = True
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
-    RATELIMIT_LOGIN = "10 per minute; 50 per hour"
+    RATELIMIT_LOGIN = "10 per minute; 50 per hour"  # per client address
+    RATELIMIT_LOGIN_ACCOUNT = "5 per minute; 20 per hour"  # failed tries per account, from any address
     RATELIMIT_REGISTER = "5 per hour"
     RATELIMIT_CONFIRMATION = "3 per hour"  # new confirmation links a member may ask for
     RATELIMIT_POSTING = "6 per minute; 60 per hour"
@@ -69,8 +71,14 @@ class DefaultConfig:
     # page that shows them (the first page of a process, or of a UTC day, waits for them).
     INSIGHTS_FRESH_SECONDS = 300
 
-    # The address members reach the forum at: the links of every email start with it.
-    SITE_URL = "http://127.0.0.1:5000"
+    # The origin members reach the forum at (https://forum.example.org): every absolute URL, in pages
+    # and in messages, starts with it whatever Host a request came with. Unset, pages use the
+    # request's host, and messages the development server's (app.public_origin).
+    PUBLIC_URL = None
+    # How many reverse proxies in front of the application set X-Forwarded-* (nginx alone: 1).
+    TRUSTED_PROXIES = 0
+    # With an HTTPS PUBLIC_URL, browsers are told to use nothing else for this long; 0 says nothing.
+    HSTS_SECONDS = 365 * 24 * 3600
     # Without a server, messages are written to the log (app.mail.log_backend); with one, sent by SMTP.
     MAIL_SERVER = None
     MAIL_PORT = 25
@@ -113,6 +121,10 @@ def load_config(app, test_config: dict | None) -> None:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret_key(Path(app.instance_path))
     check_length_settings(app.config)
+    check_public_url(app.config["PUBLIC_URL"])
+    proxies = app.config["TRUSTED_PROXIES"]
+    if isinstance(proxies, bool) or not isinstance(proxies, int) or proxies < 0:
+        raise ValueError(f"TRUSTED_PROXIES must be a number of proxies, 0 or more, not {proxies!r}.")
 
 
 # Each setting that limits a field's length, and the size of the column storing the field (None: a text

@@ -1,15 +1,31 @@
 """What every page shares: security headers, HTTP caching, error pages, template helpers."""
 
+import functools
+import hashlib
+import os
 from datetime import datetime
+from pathlib import Path
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, g, jsonify, make_response, render_template, request, session, url_for
+from flask import (
+    Flask,
+    Response,
+    current_app,
+    g,
+    jsonify,
+    make_response,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+from werkzeug.security import safe_join
 
 from app import dates, limits
 from app.errors import DomainError
@@ -35,6 +51,7 @@ CONTENT_SECURITY_POLICY = "; ".join(
 
 
 def init_app(app: Flask) -> None:
+    app.url_defaults(add_static_version)
     app.after_request(add_security_headers)
     app.after_request(apply_cache_policy)
     app.register_error_handler(HTTPException, render_http_error)
@@ -46,6 +63,25 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale())
     # Forms' maxlength and minlength attributes say what the services accept.
     app.jinja_env.globals["lengths"] = limits
+
+
+def add_static_version(endpoint: str, values: dict) -> None:
+    """A static file's URL names its content (`?v=`), so that a proxy may keep it a year
+    (deploy/nginx) and a changed file is fetched again at its new URL."""
+    if endpoint == "static" and "filename" in values:
+        path = safe_join(current_app.static_folder, values["filename"])
+        try:
+            stat = os.stat(path) if path else None
+        except OSError:
+            stat = None
+        if stat is not None:
+            values.setdefault("v", _content_version(path, stat.st_mtime_ns, stat.st_size))
+
+
+@functools.lru_cache(maxsize=64)
+def _content_version(path: str, mtime_ns: int, size: int) -> str:
+    """Read again only when the file's time or size changes (the arguments are the cache's key)."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]
 
 
 def add_security_headers(response):

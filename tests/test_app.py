@@ -1,9 +1,12 @@
 """The application as a whole: configuration, instance folder, headers, errors, CSRF and rate limits."""
 
+import hashlib
 import stat
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from flask import url_for
 
 from app import create_app
 from app.admin.forms import CategoryForm
@@ -65,6 +68,15 @@ def test_pages_carry_a_strict_content_security_policy(client):
     assert "script-src 'self'" in policy and "unsafe-inline" not in policy
     assert "frame-ancestors 'none'" in policy
     assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_static_urls_name_their_content(app, client):
+    stylesheet = Path(app.static_folder) / "css" / "entraide.css"
+    version = hashlib.sha256(stylesheet.read_bytes()).hexdigest()[:12]
+    assert f'href="/static/css/entraide.css?v={version}"' in client.get("/").get_data(as_text=True)
+    assert client.get(f"/static/css/entraide.css?v={version}").status_code == 200
+    with app.test_request_context():
+        assert url_for("static", filename="missing.css") == "/static/missing.css"
 
 
 def test_pages_load_nothing_from_other_hosts(client, thread):
@@ -196,6 +208,24 @@ def test_login_attempts_are_rate_limited(rate_limited_config, client, member):
     answers = [client.post("/login", data={"login": "Camille", "password": "faux"}).status_code for _ in range(4)]
     assert answers == [400, 400, 400, 429]
     assert "Too many attempts" in client.post("/login", data={"login": "x", "password": "y"}).get_data(as_text=True)
+
+
+def test_failed_logins_from_many_addresses_are_limited_per_account(rate_limited_config, app, client, member):
+    app.config["RATELIMIT_LOGIN_ACCOUNT"] = "3 per minute"
+    answers = []
+    for number, login in enumerate(["Camille", "camille", "CAMILLE", "camille@example.org"]):
+        client.environ_base["REMOTE_ADDR"] = f"192.0.2.{number + 1}"  # each try from an address of its own
+        answers.append(client.post("/login", data={"login": login, "password": "faux"}).status_code)
+    assert answers == [400, 400, 400, 429]
+    client.environ_base["REMOTE_ADDR"] = "192.0.2.9"
+    assert client.post("/login", data={"login": "Dominique", "password": "faux"}).status_code == 400
+
+
+def test_a_member_logging_in_again_and_again_uses_none_of_the_account_limit(rate_limited_config, app, client, member):
+    app.config.update(RATELIMIT_LOGIN="100 per minute", RATELIMIT_LOGIN_ACCOUNT="2 per minute")
+    for _ in range(4):
+        assert client.post("/login", data={"login": "Camille", "password": PASSWORD}).status_code == 302
+        client.post("/logout")
 
 
 def test_posting_is_rate_limited_per_member(rate_limited_config, client, auth, member, thread, other_member):

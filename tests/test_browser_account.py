@@ -78,7 +78,7 @@ def next_message(smtp: SMTPServer, address: str, seen: int):
 
 
 def path_of_link(message) -> str:
-    """The path of the site's link in a message (the mail links to SITE_URL; the test's server is elsewhere)."""
+    """The path of the site's link in a message: without a PUBLIC_URL it leads to the development server."""
     return re.search(r"http://127\.0\.0\.1:5000(/\S+)", text_part(message)).group(1)
 
 

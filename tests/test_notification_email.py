@@ -1,5 +1,5 @@
 """Notification emails: each member chooses, per kind, to hear of it at once, in the daily digest or
-never; messages go through a real SMTP server, in the member's language, with links on SITE_URL and
+never; messages go through a real SMTP server, in the member's language, with links on PUBLIC_URL and
 a one-click unsubscribe that mail clients can post without a session."""
 
 import re
@@ -20,7 +20,7 @@ from app.notifications.models import DIGEST, IMMEDIATELY, NEVER, EmailPreference
 from tests.helpers import counting_statements, make_user, write_reply
 from tests.smtp import html_part, text_part
 
-SITE = "https://forum.example.org"
+SITE = "http://forum.example.org"
 DEFAULTS = {
     "reply": IMMEDIATELY,
     "reply_to": IMMEDIATELY,
@@ -35,8 +35,8 @@ DEFAULTS = {
 
 @pytest.fixture
 def app_config(app_config):
-    # Links are built on SITE_URL, never on the host a request came in by (the test client's is localhost).
-    return app_config | {"SITE_URL": SITE}
+    # Links are built on PUBLIC_URL, never on the host a request came in by (the test client's is localhost).
+    return app_config | {"PUBLIC_URL": SITE}
 
 
 def reply_through_the_site(client, auth, author, thread, body: str, reply_to=None) -> int:

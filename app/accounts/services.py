@@ -94,6 +94,15 @@ def authenticate(login: str, password: str) -> User | None:
     return user if check_password_hash(user.password_hash, password) else None
 
 
+def login_attempts_key(login: str) -> str:
+    """What tries at logging in are counted against, beside the client's address: the account the
+    login names however it is typed (name, look-alike, address), else the text itself, so that
+    spreading a guessing attack over many addresses does not give it more tries."""
+    login = login.strip()[:EMAIL_MAX_LENGTH]
+    user = find_by_email(login) if "@" in login else find_by_username(login)
+    return f"account:{user.id}" if user is not None else f"login:{login.casefold()}"
+
+
 def change_password(user: User, current: str, new: str) -> None:
     if not check_password_hash(user.password_hash, current):
         raise InvalidInput(_("The current password is wrong."), "current_password")

@@ -71,6 +71,13 @@ def register():
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN"], methods=["POST"])
+# Only failed tries count against an account: its member logging in on several devices uses none.
+@limiter.limit(
+    lambda: current_app.config["RATELIMIT_LOGIN_ACCOUNT"],
+    key_func=lambda: services.login_attempts_key(request.form.get("login", "")),
+    methods=["POST"],
+    deduct_when=lambda response: response.status_code != 302,
+)
 def login():
     if current_user.is_authenticated:
         return redirect(safe_next(request.args.get("next")))

@@ -7,6 +7,8 @@ from urllib.parse import urlsplit
 from flask import current_app, render_template
 from flask_babel import force_locale
 
+from app.public_origin import public_url
+
 
 @dataclass(frozen=True)
 class Message:
@@ -31,12 +33,12 @@ def render(template: str, locale: str | None, **context) -> Message:
 
 
 def external_url(endpoint: str, _anchor: str | None = None, **values) -> str:
-    """The full address of a page, on `SITE_URL`.
+    """The full address of a page, on the forum's public URL.
 
     Never on the address a request came in by: a forged Host header would otherwise put the
     attacker's site in a password-reset message. Outside a request (`flask mail digest`), there is
     no other address anyway."""
-    site = urlsplit(current_app.config["SITE_URL"])
+    site = urlsplit(public_url())
     adapter = current_app.url_map.bind(site.netloc, script_name=site.path or "/", url_scheme=site.scheme)
     url = adapter.build(endpoint, values, force_external=True)
     return f"{url}#{_anchor}" if _anchor else url

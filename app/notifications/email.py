@@ -234,7 +234,7 @@ def _excerpt(notification: Notification) -> str | None:
 
 
 def link_of(notification: Notification, member: User) -> str | None:
-    """Where an email about `notification` leads, on SITE_URL: the member's badges for a badge; else
+    """Where an email about `notification` leads, on the public URL: the member's badges for a badge; else
     its post (through the permalink, which finds the post's page), else its thread, else nowhere."""
     if notification.kind == services.BADGE:
         return external_url("accounts.profile", username=member.username)
