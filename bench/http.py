@@ -39,6 +39,8 @@ from datetime import datetime
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parent.parent
+# The local PostgreSQL server, for the benchmarks that measure the PostgreSQL backend.
+DEFAULT_DATABASE_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 WORKERS = 2
 WRK_THREADS = 2
 # wrk leaves requests slower than its timeout (2 s by default) out of the latency distribution:
@@ -184,6 +186,11 @@ def pages() -> list[tuple[str, str]]:
 def beyond_first(page: int) -> int | None:
     """The page number for a URL: the site redirects `page=1` to the URL without it."""
     return page if page > 1 else None
+
+
+def percentile(samples: list[float], share: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * share))]
 
 
 def free_port() -> int:

@@ -21,15 +21,14 @@ import sys
 import tempfile
 import time
 import uuid
+from pathlib import Path
 
 import sqlalchemy as sa
 
-DEFAULT_DATABASE_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+PROJECT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(PROJECT))
 
-
-def percentile(samples: list[float], share: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, int(len(ordered) * share))]
+from bench.http import DEFAULT_DATABASE_URL, percentile  # noqa: E402  (the project's folder first, for `bench`)
 
 
 def fill(posts: int) -> datetime.datetime:

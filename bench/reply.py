@@ -28,25 +28,21 @@ PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
 
 from bench.http import (  # noqa: E402  (the project's folder first, for `bench`)
+    DEFAULT_DATABASE_URL,
     fetch,
     flask,
     free_port,
     isolate_environment,
     log_in,
     machine,
+    percentile,
     say,
     start_server,
     stop,
     wait_until_ready,
 )
 
-DEFAULT_DATABASE_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 MEMBER = "bench"
-
-
-def percentile(samples: list[float], share: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, int(len(ordered) * share))]
 
 
 def newest_thread_path(port: int) -> str:

@@ -20,10 +20,14 @@ import sys
 import tempfile
 import time
 import uuid
+from pathlib import Path
 
 import sqlalchemy as sa
 
-DEFAULT_DATABASE_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+PROJECT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(PROJECT))
+
+from bench.http import DEFAULT_DATABASE_URL, percentile  # noqa: E402  (the project's folder first, for `bench`)
 
 
 def queries(words: list[str], phrases: list[str], count: int = 200) -> list[tuple[str, str]]:
@@ -42,11 +46,6 @@ def queries(words: list[str], phrases: list[str], count: int = 200) -> list[tupl
         ),
     ]
     return [(name, make()) for name, make in kinds for _ in range(count // len(kinds))]
-
-
-def percentile(samples: list[float], share: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, int(len(ordered) * share))]
 
 
 def index_size(backend: str) -> int:
