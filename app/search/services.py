@@ -32,10 +32,16 @@ class Results:
     number: int
     has_next: bool
     notes: list[str]
+    searched: bool = False  # whether the words were searched for at all
 
     @property
     def has_previous(self) -> bool:
         return self.number > 1
+
+    @property
+    def missed(self) -> bool:
+        """A search for words that found nothing: what the insights count."""
+        return self.searched and self.number == 1 and not self.hits
 
 
 def search(raw: str, number: int = 1, sort: str = "relevance", per_page: int | None = None) -> Results:
@@ -67,7 +73,7 @@ def search(raw: str, number: int = 1, sort: str = "relevance", per_page: int | N
                 most=found.ranked_at_most,
             )
         )
-    return Results(hits, number, found.has_next, notes)
+    return Results(hits, number, found.has_next, notes, searched=True)
 
 
 def _posts(ids: list[int]) -> dict[int, Post]:

@@ -5,7 +5,6 @@ from app import visits
 from app.extensions import limiter
 from app.pagination import requested_page
 from app.search import services, similar
-from app.search.query import parse
 
 bp = Blueprint("search", __name__)
 
@@ -20,7 +19,7 @@ def search():
     if category and f"category:{category}" not in raw:
         raw = f"{raw} category:{category}"
     results = services.search(raw, requested_page(), sort)
-    if results.number == 1 and not results.hits and parse(raw).searchable:
+    if results.missed:
         visits.search_missed(raw)  # counted per query and day, for the staff's insights
     return render_template("search/results.html", query=raw, sort=sort, results=results)
 
