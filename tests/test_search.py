@@ -456,6 +456,20 @@ def test_a_locked_index_never_fails_the_request_and_the_change_waits(
 
 
 @whoosh_only
+def test_a_reply_reaches_the_index_once_its_response_has_gone(client, auth, other_member, forum_posts):
+    """The member does not wait for Whoosh's writer: the server writes the index after sending."""
+    auth.login(other_member)
+    response = client.post(
+        f"/t/{forum_posts['power'].id}/reply", data={"body": "Un mot rare : ornithorynque."}, buffered=False
+    )
+    assert response.status_code == 302
+    assert queued() == 1  # the response is complete, and the change still waits
+    response.close()  # the server has sent it
+    assert queued() == 0
+    assert titles(client, "ornithorynque") == ["Coupure d'électricité la nuit"]
+
+
+@whoosh_only
 def test_a_failing_index_write_keeps_the_post_and_its_queued_change(
     app, client, auth, other_member, forum_posts, monkeypatch
 ):

@@ -4,16 +4,18 @@ Every flush that changes what the search shows hands the posts, threads and cate
 to the backend in the flush's own transaction (`record_changes`): PostgreSQL rewrites their
 vectors there and then; Whoosh, whose index lives outside the database, writes outbox rows
 instead. Changes made behind the ORM's back (bulk UPDATEs) are queued in the outbox on either
-backend (`queue_posts`). Once a transaction that queued rows has committed, the application
-context's teardown applies the pending rows (`apply_pending`); rows are deleted only once the
-search has them, so that rows a failed or locked-out attempt leaves behind wait for the next
-writer, `flask search drain` or `flask search check`."""
+backend (`queue_posts`). Once a transaction that queued rows has committed, the pending rows are
+applied (`apply_pending`): after the response has gone for a request, so that a member does not
+wait for Whoosh's writer, and at the application context's teardown for a command or a commit
+made after the response was built. Rows are deleted only once the search has them, so that rows
+a failed, killed or locked-out attempt leaves behind wait for the next writer, `flask search
+drain` or `flask search check`."""
 
 import logging
 from collections.abc import Iterable
 
 import sqlalchemy as sa
-from flask import Flask, g, has_app_context
+from flask import Flask, current_app, g, has_app_context
 from sqlalchemy.orm import Session
 
 from app.extensions import db
@@ -29,6 +31,7 @@ def init_app(app: Flask) -> None:
         sa.event.listen(db.session, "before_flush", note_changes)
         sa.event.listen(db.session, "after_flush", record_changes)
         sa.event.listen(db.session, "after_commit", note_commit)
+    app.after_request(apply_after_response)
     app.teardown_appcontext(apply_after_commit)
 
 
@@ -76,12 +79,28 @@ def note_commit(session: Session) -> None:
         g.search_outbox_pending = True
 
 
+def apply_after_response(response):
+    if g.pop("search_outbox_pending", False):
+        app = current_app._get_current_object()
+        response.call_on_close(lambda: _apply_in(app))
+    return response
+
+
+def _apply_in(app: Flask) -> None:
+    with app.app_context():
+        _apply_pending_safely()
+
+
 def apply_after_commit(_error) -> None:
     if g.pop("search_outbox_pending", False):
-        try:
-            apply_pending(everything=True)
-        except Exception:  # the post is safe in the database; its row waits for the next writer
-            log.exception("could not update the search")
+        _apply_pending_safely()
+
+
+def _apply_pending_safely() -> None:
+    try:
+        apply_pending(everything=True)
+    except Exception:  # the post is safe in the database; its row waits for the next writer
+        log.exception("could not update the search")
 
 
 def apply_pending(everything: bool = False, timeout: float | None = None) -> int:
