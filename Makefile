@@ -6,7 +6,7 @@ PYTHON ?= python3
 # The local PostgreSQL server's maintenance database; test-pg creates and drops its own database there.
 TEST_POSTGRES ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 
-.PHONY: install run test test-pg test-all lint format lock translations audit
+.PHONY: install run serve test test-pg test-all lint format lock translations audit
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,12 @@ run: install
 	$(FLASK) seed-demo
 	$(FLASK) search ensure
 	$(FLASK) run --host 127.0.0.1 --port 5000
+
+# Production: gunicorn as configured in deploy/gunicorn.conf.py, behind nginx (deploy/nginx/entraide.conf).
+serve: install
+	$(FLASK) db upgrade
+	$(FLASK) search ensure
+	$(BIN)/gunicorn -c deploy/gunicorn.conf.py wsgi:app
 
 test: install
 	$(BIN)/pytest
