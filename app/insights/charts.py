@@ -59,7 +59,8 @@ def bar_chart(chart_id: str, title: str, description: str, bars: list[Bar], maxi
         )
         parts.append("</g>")
     parts.append("</svg>")
-    return Markup("".join(parts))
+    # Every label and title above went through escape().
+    return Markup("".join(parts))  # nosec B704
 
 
 def share_text(share: float | None) -> str:

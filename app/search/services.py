@@ -89,4 +89,4 @@ def _posts(ids: list[int]) -> dict[int, Post]:
 
 def _opening(post: Post) -> Markup:
     """The start of a post whose body has no matched word to show."""
-    return Markup(escape(plain_text(post.body_html, limit=SNIPPET_LENGTH)))
+    return escape(plain_text(post.body_html, limit=SNIPPET_LENGTH))

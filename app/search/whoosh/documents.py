@@ -57,7 +57,7 @@ def fingerprint(row: sa.Row) -> str:
         row.solution_post_id,
         row.author,
     )
-    return hashlib.sha1(repr(parts).encode()).hexdigest()[:16]
+    return hashlib.sha1(repr(parts).encode(), usedforsecurity=False).hexdigest()[:16]
 
 
 def document(row: sa.Row) -> dict:
