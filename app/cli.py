@@ -2,6 +2,7 @@
 
 import click
 import sqlalchemy as sa
+from click.core import ParameterSource
 from flask import Flask
 from flask.cli import AppGroup
 
@@ -17,10 +18,24 @@ users_cli = AppGroup("users", help="Manage accounts.")
 @users_cli.command("create")
 @click.argument("username")
 @click.option("--email", required=True)
-@click.option("--password", required=True)
+@click.option(
+    "--password",
+    envvar="NEW_ACCOUNT_PASSWORD",
+    prompt=True,
+    hide_input=True,
+    confirmation_prompt=True,
+    help="Asked for when not given; or taken from NEW_ACCOUNT_PASSWORD. On the command line, every"
+    " process listing shows it: for throw-away scripts only.",
+)
 @click.option("--role", type=click.Choice(ROLES), default="member", show_default=True)
 def create_user(username: str, email: str, password: str, role: str) -> None:
     """Create an account, staff ones included; its address counts as confirmed."""
+    if click.get_current_context().get_parameter_source("password") is ParameterSource.COMMANDLINE:
+        click.echo(
+            "Warning: a password given on the command line shows in process listings and shell history;"
+            " leave --password out to be asked for it, or set NEW_ACCOUNT_PASSWORD.",
+            err=True,
+        )
     try:
         user = accounts.create_user(username, email, password, role=role, confirmed=True)
     except InvalidInput as error:

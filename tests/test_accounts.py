@@ -235,6 +235,30 @@ def test_users_create_command_makes_staff_accounts(runner):
     assert user_named("Modératrice").is_confirmed  # nobody is sent a link
 
 
+def test_users_create_asks_for_the_password_out_of_sight_when_not_given(runner):
+    typed = "un mot de passe tapé"
+    result = runner.invoke(args=["users", "create", "Invitée", "--email", "i@example.org"], input=f"{typed}\n{typed}\n")
+    assert result.exit_code == 0, result.output
+    assert typed not in result.output and "Warning" not in result.stderr
+    assert services.authenticate("Invitée", typed) is not None
+
+
+def test_users_create_takes_the_password_from_the_environment(runner):
+    result = runner.invoke(
+        args=["users", "create", "Scriptée", "--email", "s@example.org"], env={"NEW_ACCOUNT_PASSWORD": PASSWORD}
+    )
+    assert result.exit_code == 0, result.output
+    assert "Warning" not in result.stderr
+    assert services.authenticate("Scriptée", PASSWORD) is not None
+
+
+def test_users_create_warns_of_a_password_on_the_command_line(runner):
+    result = runner.invoke(args=["users", "create", "Visible", "--email", "v@example.org", "--password", PASSWORD])
+    assert result.exit_code == 0
+    assert "process listings" in result.stderr and PASSWORD not in result.stderr
+    assert services.authenticate("Visible", PASSWORD) is not None
+
+
 def test_users_create_command_reports_refusals(runner, member):
     result = runner.invoke(args=["users", "create", "camille", "--email", "x@example.org", "--password", "secret-1234"])
     assert result.exit_code != 0
