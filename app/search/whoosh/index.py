@@ -4,6 +4,7 @@ The index folder holds generations (`index-<time>`) and a `current` link to the 
 that a rebuild fills a new generation while the old one serves, then swaps the link at once.
 Whoosh lets one writer at a time hold an index; writers here wait for that lock a short while."""
 
+import copy
 import fcntl
 import os
 import shutil
@@ -17,7 +18,7 @@ from flask import current_app
 from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.fields import BOOLEAN, DATETIME, ID, STORED, TEXT, Schema
-from whoosh.reading import MultiReader
+from whoosh.reading import MultiReader, SegmentReader
 from whoosh.searching import Searcher
 
 from app.search.whoosh.analysis import ANALYZER
@@ -95,8 +96,8 @@ def searcher():
 
 
 def _still_valid_readers(ix: whoosh_index.Index, searcher) -> MultiReader | None:
-    """The kept searcher's segment readers that the index's newest state can reuse: those of
-    segments still in it with no document deleted since.
+    """The kept searcher's segment readers, for the segments still in the index's newest state,
+    each seeing the documents deleted from its segment since it was opened.
 
     Not Whoosh's own `refresh()`, which reuses a segment's reader whatever was deleted from the
     segment since: the searcher would go on finding an edited post by the words taken out of it."""
@@ -107,9 +108,30 @@ def _still_valid_readers(ix: whoosh_index.Index, searcher) -> MultiReader | None
     for reader, _offset in searcher.reader().leaf_readers():
         segment = reader.segment()
         now = segments.get(segment.segment_id()) if segment is not None else None
-        if now is not None and now.deleted_count() == segment.deleted_count():
+        if now is None:
+            continue
+        if now.deleted_count() == segment.deleted_count():
             valid.append(reader)
+        elif isinstance(reader, SegmentReader) and hasattr(reader._perdoc, "_segment"):
+            valid.append(_with_deletions_of(now, reader))
     return MultiReader(valid) if valid else None
+
+
+def _with_deletions_of(segment, reader: SegmentReader) -> SegmentReader:
+    """`reader`, seeing the documents deleted from its segment as `segment` (the same segment in the
+    index's newest state) lists them.
+
+    A segment's files never change once written; only the list of its deleted documents does, and
+    that list lives in the index's table of contents, in the segment object both the reader and its
+    per-document reader consult. Opening the segment again would read its terms file whole: most of
+    a second at a million posts, after each edit. The copy shares the open files with the reader it
+    copies, which the searcher it came from drops unclosed."""
+    rebased = copy.copy(reader)
+    rebased._segment = segment
+    rebased._perdoc = copy.copy(reader._perdoc)
+    rebased._perdoc._segment = segment
+    rebased.__dict__.pop("deleted_docs_set", None)  # a cached_property, computed from the old list
+    return rebased
 
 
 def new_generation() -> Path:
