@@ -1,4 +1,7 @@
 import html
+import multiprocessing
+import os
+import time
 
 import pytest
 import sqlalchemy as sa
@@ -9,6 +12,7 @@ from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer
 from whoosh.support.charset import accent_map
 from whoosh.writing import SegmentWriter
 
+from app import create_app
 from app.clock import utcnow
 from app.extensions import db
 from app.forum import services as forum
@@ -515,6 +519,38 @@ def test_a_reply_reaches_the_index_once_its_response_has_gone(client, auth, othe
     response.close()  # the server has sent it
     assert queued() == 0
     assert titles(client, "ornithorynque") == ["Coupure d'électricité la nuit"]
+
+
+def keep_committing(instance: str, seconds: float) -> None:
+    """Another worker writing to the index over and over: each commit replaces the index's table
+    of contents with a new one and removes the old."""
+    os.environ["ENTRAIDE_INSTANCE_PATH"] = instance
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    with app.app_context():
+        until = time.monotonic() + seconds
+        while time.monotonic() < until:
+            writer = index.writer(timeout=5)
+            writer.update_document(post_id="0", thread_id="0", body="la box clignote")
+            writer.commit()
+
+
+@whoosh_only
+@pytest.mark.slow
+def test_searches_while_another_process_commits_never_fail(app, forum_posts):
+    writer = multiprocessing.get_context("spawn").Process(target=keep_committing, args=(app.instance_path, 4))
+    writer.start()
+    failures = []
+    try:
+        while writer.is_alive():
+            index._searchers.__dict__.clear()  # as a worker that has never searched yet
+            try:
+                index.exists()
+                index.searcher().document_number(post_id="0")
+            except OSError as error:
+                failures.append(error)
+    finally:
+        writer.join()
+    assert writer.exitcode == 0 and failures == []
 
 
 @whoosh_only

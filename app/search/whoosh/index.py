@@ -10,9 +10,11 @@ import os
 import shutil
 import threading
 import time
+from collections.abc import Callable
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
+from typing import TypeVar
 
 from flask import current_app
 from whoosh import index as whoosh_index
@@ -22,6 +24,8 @@ from whoosh.reading import MultiReader, SegmentReader
 from whoosh.searching import Searcher
 
 from app.search.whoosh.analysis import ANALYZER
+
+T = TypeVar("T")
 
 CURRENT = "current"
 REBUILDING = "rebuilding"
@@ -55,7 +59,10 @@ def current_path() -> Path:
 
 
 def exists() -> bool:
-    return whoosh_index.exists_in(str(current_path()))
+    """Whether the index in use was created: its folder holds a table of contents (Whoosh names
+    them `_MAIN_<generation>.toc`). The folder is only listed: opening its newest table of
+    contents, as Whoosh's `exists_in` does, fails when a writer replaces it meanwhile."""
+    return any(current_path().glob("_MAIN_*.toc"))
 
 
 def open_index() -> whoosh_index.Index:
@@ -73,7 +80,24 @@ def open_index() -> whoosh_index.Index:
 def _open(generation: Path) -> whoosh_index.Index:
     # An Index object reads the newest state of its folder at every searcher() and writer(), so one
     # per generation serves the whole process; a swap points `current` at a new generation.
-    return whoosh_index.open_dir(str(generation))
+    return _again_if_files_vanish(lambda _attempt: whoosh_index.open_dir(str(generation)))
+
+
+# A writer's commit writes a new table of contents, then removes the old one and the segments it
+# merged away: a reader that read the folder before may find them gone, and only has to begin again
+# (as Whoosh's own reader does).
+READ_ATTEMPTS = 10
+
+
+def _again_if_files_vanish(read: Callable[[int], T]) -> T:
+    """`read(attempt)`, again while a file it opens has been removed meanwhile."""
+    for attempt in range(READ_ATTEMPTS):
+        try:
+            return read(attempt)
+        except FileNotFoundError:
+            if attempt == READ_ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")
 
 
 _searchers = threading.local()
@@ -90,12 +114,24 @@ def searcher():
     current = kept.get(ix.storage.folder)
     if current is not None and current.up_to_date():
         return current
-    fresh = Searcher(ix.reader(reuse=_still_valid_readers(ix, current)), fromindex=ix)
+    # A failed attempt may have closed the kept readers it meant to reuse: the next starts afresh.
+    reader = _again_if_files_vanish(lambda attempt: _newest_reader(ix, current if attempt == 0 else None))
+    fresh = Searcher(reader, fromindex=ix)
     _searchers.by_index = {ix.storage.folder: fresh}
     return fresh
 
 
-def _still_valid_readers(ix: whoosh_index.Index, searcher) -> MultiReader | None:
+def _newest_reader(ix: whoosh_index.Index, kept):
+    """A reader of the index's newest state, reusing what it can of the `kept` searcher's.
+
+    One table of contents for both the readers reused and the new ones: Whoosh's `reader(reuse=)`
+    would read its own, perhaps newer, and keep a segment merged away since as if it still were."""
+    toc = ix._read_toc()
+    reuse = _still_valid_readers(toc.segments, kept)
+    return ix._reader(ix.storage, toc.schema, toc.segments, toc.generation, reuse=reuse)
+
+
+def _still_valid_readers(newest: list, searcher) -> MultiReader | None:
     """The kept searcher's segment readers, for the segments still in the index's newest state,
     each seeing the documents deleted from its segment since it was opened.
 
@@ -103,7 +139,7 @@ def _still_valid_readers(ix: whoosh_index.Index, searcher) -> MultiReader | None
     segment since: the searcher would go on finding an edited post by the words taken out of it."""
     if searcher is None:
         return None
-    segments = {segment.segment_id(): segment for segment in ix._segments()}
+    segments = {segment.segment_id(): segment for segment in newest}
     valid = []
     for reader, _offset in searcher.reader().leaf_readers():
         segment = reader.segment()
