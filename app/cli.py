@@ -72,6 +72,7 @@ def seed_bench(posts: int) -> None:
 
 
 def init_app(app: Flask) -> None:
+    from app.backup.cli import backup, restore
     from app.forum.cli import forum_cli
     from app.mail.cli import mail_cli
     from app.reputation.cli import reputation_cli
@@ -84,3 +85,5 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(search_cli)
     app.cli.add_command(seed_demo)
     app.cli.add_command(seed_bench)
+    app.cli.add_command(backup)
+    app.cli.add_command(restore)

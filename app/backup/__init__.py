@@ -1,0 +1,1 @@
+"""Backups of the database, taken while the forum serves, and their restoration into an empty forum."""
