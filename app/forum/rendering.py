@@ -13,6 +13,7 @@ from bleach.sanitizer import Cleaner
 from markdown import Extension, Markdown
 from markdown.treeprocessors import Treeprocessor
 
+from app.forum import markdown_bounds as bounds
 from app.limits import USERNAME_MAX_LENGTH, USERNAME_MIN_LENGTH
 
 ALLOWED_TAGS = frozenset(
@@ -101,7 +102,8 @@ def _unwrap(element: etree.Element, parent: etree.Element, text: str) -> None:
 
 
 class _PostTreeprocessor(Treeprocessor):
-    """Demote headings, unlink forbidden URLs and turn images into links, never loaded."""
+    """Demote headings, unlink forbidden URLs, turn images into links, never loaded, and flatten what
+    nests too deep."""
 
     def run(self, root: etree.Element) -> None:
         parents = {child: parent for parent in root.iter() for child in parent}
@@ -121,6 +123,8 @@ class _PostTreeprocessor(Treeprocessor):
                 else:
                     element.tag, element.text = "a", alt or src
                     element.set("href", src)
+        # Once images are links, so that their words are kept.
+        bounds.flatten_deeper_than(root, bounds.ELEMENTS_MAX_DEPTH)
 
     @staticmethod
     def _inside_link(element: etree.Element, parents: dict[etree.Element, etree.Element]) -> bool:
@@ -130,13 +134,25 @@ class _PostTreeprocessor(Treeprocessor):
         return False
 
 
-def _mention_slots(element: etree.Element) -> Iterator[tuple[etree.Element, etree.Element | None]]:
-    """Where a mention may stand: (element, None) is its text, (element, child) the child's tail."""
-    yield element, None
-    for child in element:
-        if child.tag not in _NOT_MENTIONING:
-            yield from _mention_slots(child)
-        yield element, child
+def _mention_slots(root: etree.Element) -> Iterator[tuple[etree.Element, int]]:
+    """Where a mention may stand, in reading order: (element, 0) is its text, (element, n) the tail of
+    its n-th child. Without recursion: a post may nest emphasis thousands deep."""
+    yield root, 0
+    # Each element being read, what is left of its children, and the slot that follows it.
+    stack = [(root, enumerate(root, start=1), None)]
+    while stack:
+        element, children, tail = stack[-1]
+        for position, child in children:
+            if child.tag in _NOT_MENTIONING:
+                yield element, position
+            else:
+                yield child, 0
+                stack.append((child, enumerate(child, start=1), (element, position)))
+                break
+        else:
+            stack.pop()
+            if tail is not None:
+                yield tail
 
 
 class _MentionTreeprocessor(Treeprocessor):
@@ -147,7 +163,7 @@ class _MentionTreeprocessor(Treeprocessor):
         self.find_members = find_members
 
     def run(self, root: etree.Element) -> None:
-        slots = [(parent, child, _slot_text(parent, child)) for parent, child in _mention_slots(root)]
+        slots = [(parent, position, _slot_text(parent, position)) for parent, position in _mention_slots(root)]
         names = {
             match.group(1)
             for _, _, text in slots
@@ -157,15 +173,16 @@ class _MentionTreeprocessor(Treeprocessor):
         # One look-up for the whole post, and none for a post that names nobody.
         usernames = self.find_members(names) if names else {}
         if usernames:
-            for parent, child, text in slots:
-                _link_mentions(parent, child, text, usernames)
+            # The last first: links inserted in an element leave the places of its slots before them as they were.
+            for parent, position, text in reversed(slots):
+                _link_mentions(parent, position, text, usernames)
 
 
-def _slot_text(parent: etree.Element, child: etree.Element | None) -> str:
-    return (parent.text if child is None else child.tail) or ""
+def _slot_text(parent: etree.Element, position: int) -> str:
+    return (parent[position - 1].tail if position else parent.text) or ""
 
 
-def _link_mentions(parent: etree.Element, child: etree.Element | None, text: str, usernames: Mapping[str, str]) -> None:
+def _link_mentions(parent: etree.Element, position: int, text: str, usernames: Mapping[str, str]) -> None:
     before, links, start = "", [], 0
     for match in MENTION.finditer(text):
         username = usernames.get(match.group(1))
@@ -182,22 +199,24 @@ def _link_mentions(parent: etree.Element, child: etree.Element | None, text: str
     if not links:
         return
     links[-1].tail = text[start:]
-    if child is None:
-        parent.text, index = before, 0
+    if position:
+        parent[position - 1].tail = before
     else:
-        child.tail, index = before, list(parent).index(child) + 1
-    parent[index:index] = links
+        parent.text = before
+    parent[position:position] = links
 
 
 class _PostExtension(Extension):
-    def __init__(self, find_members: FindMembers | None = None) -> None:
+    def __init__(self, find_members: FindMembers | None, work: int) -> None:
         super().__init__()
         self.find_members = find_members
+        self.work = work
 
     def extendMarkdown(self, md: Markdown) -> None:
         # Raw HTML is never emitted: it comes out escaped, as the text the author typed.
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")
+        bounds.bound_parsing(md, self.work)
         # After 'unescape' (priority 0), so that URLs are checked in their final form.
         md.treeprocessors.register(_PostTreeprocessor(md), "entraide_post", -1)
         if self.find_members is not None:
@@ -217,7 +236,12 @@ def render_markdown(source: str, find_members: FindMembers | None = None) -> str
     """Return the safe HTML of a post written in Markdown; with `find_members`, mentions of
     members ("@name") link to their profiles."""
     md = Markdown(
-        extensions=["fenced_code", "tables", "sane_lists", _PostExtension(find_members)],
+        extensions=[
+            "fenced_code",
+            "tables",
+            "sane_lists",
+            _PostExtension(find_members, bounds.work_for(source)),
+        ],
         extension_configs={"tables": {"use_align_attribute": True}},
         output_format="html",
     )
@@ -236,6 +260,7 @@ def render_markdown(source: str, find_members: FindMembers | None = None) -> str
             )
         ],
     )
+    cleaner.walker = bounds.LinearTreeWalker  # the Cleaner takes no argument for it
     return cleaner.clean(md.convert(source))
 
 
