@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 import pytest
@@ -136,7 +137,7 @@ def test_one_mark_per_member_and_post_is_a_database_rule(member, answer):
 
 def test_marking_works_without_javascript_and_the_script_is_served(client, thread, answer):
     page = client.get(f"/t/{thread.id}/{thread.slug}").get_data(as_text=True)
-    assert '<script src="/static/js/entraide.js" defer></script>' in page
+    assert re.search(r'<script src="/static/js/entraide\.js\?v=[0-9a-f]{12}" defer></script>', page)
     assert "X-CSRFToken" in client.get("/static/js/entraide.js").get_data(as_text=True)
 
 
