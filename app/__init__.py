@@ -43,7 +43,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     with app.app_context():
         configure_engine(db.engine)
 
-    from app import cli, page_cache, public_origin, visits, web
+    from app import cli, forms, page_cache, public_origin, visits, web
     from app.accounts.views import bp as accounts_bp
     from app.admin.views import bp as admin_bp
     from app.forum.views import bp as forum_bp
@@ -59,6 +59,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     public_origin.init_app(app)
     web.init_app(app)
+    forms.init_app(app)
     visits.init_app(app)
     mail_outbox.init_app(app)
     cli.init_app(app)

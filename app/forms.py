@@ -1,15 +1,48 @@
-"""How a view carries out a change: the request's one commit, and a refusal rolled back before it is answered."""
+"""What a sent form may hold, and how a view carries out a change: the request's one commit, and a
+refusal rolled back before it is answered."""
 
 from collections.abc import Callable
 from typing import TypeVar
 
+from flask import Flask, abort, request
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
+from flask_wtf.form import SUBMIT_METHODS
 from sqlalchemy.exc import IntegrityError
 
 from app.errors import DomainError, InvalidInput
 from app.extensions import db
 
 T = TypeVar("T")
+
+
+def init_app(app: Flask) -> None:
+    app.before_request(refuse_unreadable_fields)
+
+
+def refuse_unreadable_fields() -> None:
+    """Refuse, with a 400 that says why, a sent form whose fields no view could read or no column
+    could hold. Flask-WTF reads a JSON body as a form's fields, and fails on any JSON but an object
+    of texts; PostgreSQL stores no NUL character, nor compares a column with a text holding one."""
+    if request.method not in SUBMIT_METHODS:
+        return
+    if request.is_json and request.content_length:
+        fields = request.get_json(silent=True)
+        if not _texts(fields):
+            abort(400, _("A form sent as JSON is an object whose values are texts."))
+        values = [item for value in fields.values() for item in (value if isinstance(value, list) else [value])]
+    else:
+        values = [value for _name, value in request.form.items(multi=True)]
+    if any("\x00" in value for value in values):
+        abort(400, _("A field you sent holds a NUL character, which no text here may hold."))
+
+
+def _texts(fields) -> bool:
+    """Whether `fields` are a form's: each a text, or a list of texts (a field sent more than once)."""
+    return isinstance(fields, dict) and all(
+        isinstance(value, str) or (isinstance(value, list) and all(isinstance(item, str) for item in value))
+        for value in fields.values()
+    )
 
 
 def show_error(form: FlaskForm, error: InvalidInput) -> None:

@@ -1,7 +1,12 @@
-"""How many characters each field accepts: one number per field, for its column, its form and its service.
+"""How many characters each field accepts: one number per field, for its column, its form and its
+service; and the largest id a row can have.
 
 A column's size is part of the schema: changing one here takes a migration. Settings may lower
 the limits of some fields (`TITLE_MAX_LENGTH`), never raise them past their column (see app.config)."""
+
+# The largest id a row can have: the id columns are INTEGER, 32 bits on PostgreSQL. A larger number,
+# in a URL or a form, names nothing, and PostgreSQL refuses to compare an id column with it.
+MAX_ROW_ID = 2**31 - 1
 
 USERNAME_MIN_LENGTH = 3
 USERNAME_MAX_LENGTH = 30

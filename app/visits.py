@@ -114,8 +114,9 @@ def thread_viewed(thread_id: int) -> None:
 
 def normalised_query(raw: str) -> str:
     """A search's text as the missed searches count it: compatibility forms unified (NFKC),
-    case-folded, whitespace collapsed, cut to the column's length. Accents are kept, as typed."""
-    folded = " ".join(unicodedata.normalize("NFKC", raw).casefold().split())
+    case-folded, whitespace collapsed, cut to the column's length. Accents are kept, as typed.
+    A NUL counts as a space, as the search reads it: PostgreSQL stores none."""
+    folded = " ".join(unicodedata.normalize("NFKC", raw.replace("\x00", " ")).casefold().split())
     return folded[:SEARCH_MISS_QUERY_MAX_LENGTH].rstrip()
 
 

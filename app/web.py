@@ -25,6 +25,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter, UnicodeConverter, ValidationError
 from werkzeug.security import safe_join
 
 from app import dates, limits
@@ -50,7 +51,27 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+class RowIdConverter(IntegerConverter):
+    """`<int:…>` in a route: a number a row's id can be. A larger one is not found, as an unknown id
+    is, rather than sent in a query that the database refuses."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=limits.MAX_ROW_ID, signed=False):
+        super().__init__(map, fixed_digits, min, max, signed)
+
+
+class TextConverter(UnicodeConverter):
+    """`<name>` in a route: a text without NUL, as every name, slug and token is. One with a NUL is
+    not found, rather than sent in a query that PostgreSQL refuses."""
+
+    def to_python(self, value: str) -> str:
+        if "\x00" in value:
+            raise ValidationError
+        return value
+
+
 def init_app(app: Flask) -> None:
+    # Before the blueprints are registered: a route takes its converters when it is added.
+    app.url_map.converters.update(int=RowIdConverter, default=TextConverter, string=TextConverter)
     app.url_defaults(add_static_version)
     app.after_request(add_security_headers)
     app.after_request(apply_cache_policy)
@@ -170,6 +191,7 @@ HTTP_ERRORS = {
     404: (_l("Page not found"), _l("This page does not exist, or no longer does.")),
     405: (_l("Method not allowed"), _l("This address does not accept that kind of request.")),
     413: (_l("Too large"), _l("What you sent is too large.")),
+    416: (_l("Range not satisfiable"), _l("The part of the file you asked for does not exist.")),
     429: (_l("Too many requests"), _l("Too many attempts in a short time. Please wait a moment and try again.")),
     500: (_l("Server error"), _l("Something went wrong on our side. Please try again later.")),
 }
@@ -181,7 +203,8 @@ def render_http_error(error: HTTPException):
     if error.code >= 500:
         # The request's transaction may have failed; the error page reads with a clean one.
         db.session.rollback()
-    title, message = HTTP_ERRORS.get(error.code, (error.name, error.description))
+    # A code without words of its own takes those of its class: Werkzeug's are in English only.
+    title, message = HTTP_ERRORS.get(error.code) or HTTP_ERRORS[400 if error.code < 500 else 500]
     # An abort() with a description of its own says more than the generic sentence; the rate
     # limiter's description is only the limit itself.
     if error.description != type(error).description and error.code != 429:

@@ -387,6 +387,12 @@ def test_member_search_treats_like_wildcards_as_text(client, logged_admin, membe
     assert "Camille" not in client.get("/admin/users?q=_amille").get_data(as_text=True)
 
 
+def test_member_search_for_a_name_holding_a_nul_finds_no_one(client, logged_admin, member):
+    response = client.get("/admin/users", query_string={"q": "Cam\x00"})
+    assert response.status_code == 200
+    assert "Camille" not in response.get_data(as_text=True)
+
+
 def test_member_search_shows_at_most_50(app):
     for number in range(55):
         make_user(f"membre{number:02d}")

@@ -226,6 +226,21 @@ def test_reply_to_a_post_of_another_thread_is_refused(client, auth, member, othe
     assert response.status_code == 400
 
 
+@pytest.mark.parametrize("reply_to", [str(2**31), str(2**63), str(10**30)])
+def test_reply_to_beyond_any_post_id_is_refused(client, auth, other_member, thread, reply_to):
+    auth.login(other_member)
+    response = client.post(f"/t/{thread.id}/reply", data={"body": "texte", "reply_to": reply_to})
+    assert response.status_code == 400
+    assert "The message you are replying to is not in this thread." in response.get_data(as_text=True)
+    assert client.get(f"/t/{thread.id}/reply", query_string={"reply_to": reply_to}).status_code == 400
+    assert reload(Thread, thread.id).reply_count == 0
+
+
+def test_a_category_slug_holding_a_nul_names_no_category(client, category):
+    # PostgreSQL refuses to compare a column with a text holding NUL, where SQLite finds nothing.
+    assert client.get("/leaderboard", query_string={"category": "depannage\x00"}).status_code == 404
+
+
 def test_empty_and_oversized_replies_are_refused(client, auth, other_member, thread):
     auth.login(other_member)
     assert client.post(f"/t/{thread.id}/reply", data={"body": "  "}).status_code == 400

@@ -335,6 +335,14 @@ def test_any_query_of_operators_gets_a_page(client, forum_posts, query):
     assert client.get("/search", query_string={"q": query}).status_code == 200
 
 
+@pytest.mark.parametrize(
+    "query", [{"q": "category:depannage\x00"}, {"q": "author:Camille\x00"}, {"q": "box", "category": "a\x00b"}]
+)
+def test_a_filter_holding_a_nul_gets_a_page(client, forum_posts, query):
+    # PostgreSQL refuses to compare a column with a text holding NUL: a NUL separates words as a space does.
+    assert client.get("/search", query_string=query).status_code == 200
+
+
 def test_bad_page_numbers(client, forum_posts):
     assert client.get("/search?q=thermostat&page=0").status_code == 400
     assert client.get("/search?q=thermostat&page=abc").status_code == 400

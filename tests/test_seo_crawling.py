@@ -106,6 +106,11 @@ def test_a_thread_sitemap_without_live_threads_is_not_found(client, many_threads
     assert f"{SITE}/sitemap-threads-3.xml" not in [child.findtext(f"{SITEMAP}loc") for child in index]
 
 
+@pytest.mark.parametrize("number", [2**31, 2**63 - 1, 10**30])
+def test_a_thread_sitemap_beyond_any_thread_id_is_not_found(client, thread, number):
+    assert client.get(f"/sitemap-threads-{number}.xml").status_code == 404
+
+
 def test_the_pages_sitemap_lists_the_home_page_every_category_and_the_unanswered_questions(client, category, thread):
     db.session.add(Category(name="Vide", slug="vide", position=2))
     db.session.commit()

@@ -9,6 +9,7 @@ from app import visits
 from app.accounts.models import User
 from app.extensions import db
 from app.forum.models import Thread
+from app.insights.models import SearchMiss
 from tests.helpers import counting_statements
 
 
@@ -85,3 +86,10 @@ def test_an_older_visit_never_overwrites_a_newer_one(app, member):
     visits.write(older)  # another process's notes, written later
     db.session.commit()
     assert last_seen(member) == datetime(2026, 6, 2)
+
+
+def test_a_missed_search_holding_a_nul_is_counted_as_if_it_were_a_space(write_every_response, app, client):
+    # PostgreSQL stores no NUL: one in the counted text failed every later write of the visits.
+    client.get("/search", query_string={"q": "zzyzx\x00qwxq"})
+    db.session.commit()
+    assert db.session.execute(sa.select(SearchMiss.query, SearchMiss.count)).all() == [("zzyzx qwxq", 1)]

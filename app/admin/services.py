@@ -168,8 +168,9 @@ def delete_category(admin: User, category: Category, reason: str) -> None:
 def search_members(text: str, limit: int = MEMBER_SEARCH_LIMIT) -> list[User]:
     """Accounts whose username starts with `text`, ignoring case and look-alike characters."""
     prefix = usernames.lookalike_key(usernames.normalise(text))
-    # A prefix longer than any username key cannot match; it is not worth a query.
-    if not prefix or len(prefix) > USERNAME_KEY_MAX_LENGTH:
+    # A prefix longer than any username key, or holding a NUL, cannot match; it is not worth a query
+    # (one PostgreSQL refuses, for the NUL).
+    if not prefix or len(prefix) > USERNAME_KEY_MAX_LENGTH or "\x00" in prefix:
         return []
     return list(
         db.session.scalars(

@@ -50,7 +50,8 @@ def latest_threads(limit: int = LATEST_THREADS) -> list[Thread]:
 
 
 def category_by_slug(slug: str) -> Category:
-    category = db.session.scalar(sa.select(Category).where(Category.slug == slug))
+    # No slug holds a NUL, and PostgreSQL refuses to compare a column with a text that does.
+    category = None if "\x00" in slug else db.session.scalar(sa.select(Category).where(Category.slug == slug))
     if category is None:
         raise NotFound(_("This category does not exist."))
     return category

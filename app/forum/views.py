@@ -10,6 +10,7 @@ from app.forum import queries, services, unanswered
 from app.forum.forms import EditPostForm, NewThreadForm, ReplyForm
 from app.forum.models import Post, Thread
 from app.forum.urls import PageUrls, post_url
+from app.limits import MAX_ROW_ID
 from app.moderation import services as moderation
 from app.pagination import requested_page
 from app.reputation import services as reputation
@@ -188,7 +189,7 @@ def _parent_post(raw: str | None, thread: Thread) -> Post | None:
     """The post a reply answers, from the reply_to field; a bad value is the sender's error."""
     if not raw:
         return None
-    parent = db.session.get(Post, int(raw)) if raw.isdecimal() else None
+    parent = db.session.get(Post, int(raw)) if raw.isdecimal() and int(raw) <= MAX_ROW_ID else None
     if parent is None or parent.thread_id != thread.id:
         abort(400, _("The message you are replying to is not in this thread."))
     return parent

@@ -93,6 +93,9 @@ FILTERS = ("category", "author", "solved", "is", "before", "after")
 
 def parse(raw: str) -> ParsedQuery:
     parsed = ParsedQuery()
+    # PostgreSQL refuses a text holding NUL, even only to compare with: a filter's value must not
+    # hold one. A NUL separates words as a space does.
+    raw = raw.replace("\x00", " ")
     if len(raw) > SEARCH_QUERY_MAX_LENGTH:
         raw = raw[:SEARCH_QUERY_MAX_LENGTH]
         parsed.notes.append(_("The search was cut to its first %(max)d characters.", max=SEARCH_QUERY_MAX_LENGTH))

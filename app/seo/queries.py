@@ -6,6 +6,7 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.forum.models import Category, Post, Thread
+from app.limits import MAX_ROW_ID
 from app.pagination import Page
 
 _LIVE = Thread.deleted_at.is_(None)
@@ -20,8 +21,9 @@ def opening_post(thread: Thread, page: Page[Post]) -> Post | None:
 
 def thread_id_range(number: int, size: int) -> tuple[int, int]:
     """The ids a thread sitemap covers: child n holds ids (n-1)*size+1 .. n*size, so at most
-    `size` URLs, and a thread stays in the same child all its life."""
-    return (number - 1) * size + 1, number * size
+    `size` URLs, and a thread stays in the same child all its life. The last child ends at the
+    largest id a thread can have."""
+    return (number - 1) * size + 1, min(number * size, MAX_ROW_ID)
 
 
 def thread_sitemaps(size: int) -> list[tuple[int, datetime]]:

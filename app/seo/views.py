@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from app.clock import utcnow
 from app.extensions import db
 from app.forum import queries as forum_queries
+from app.limits import MAX_ROW_ID
 from app.seo import crawling, feeds, head, queries, sitemaps, structured_data
 from app.seo.freshness import latest
 
@@ -104,7 +105,8 @@ def sitemap_pages():
 @bp.get("/sitemap-threads-<int:number>.xml")
 def sitemap_threads(number: int):
     first_id, last_id = queries.thread_id_range(number, _sitemap_size())
-    if not queries.has_live_threads(first_id, last_id):
+    # A sitemap past the largest id a thread can have lists nothing (and the database would refuse its range).
+    if first_id > MAX_ROW_ID or not queries.has_live_threads(first_id, last_id):
         abort(404)
     batches = sitemaps.thread_batches(
         db.engine, queries.live_threads_between(first_id, last_id), current_app.create_url_adapter(request)
