@@ -221,7 +221,7 @@ def _contents(connection: sa.Connection) -> Contents:
     if "alembic_version" in tables:
         revision = connection.exec_driver_sql("SELECT max(version_num) FROM alembic_version").scalar()
     figures = {
-        name: connection.exec_driver_sql(f"SELECT count(*) FROM {table}").scalar()
+        name: connection.scalar(sa.select(sa.func.count()).select_from(sa.table(table)))
         for name, table in FIGURES.items()
         if table in tables
     }
