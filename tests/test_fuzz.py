@@ -641,7 +641,7 @@ def test_a_route_answers_hostile_requests_with_csrf_protection_on(csrf_config, a
     check_nothing_failed_after(caplog)
 
 
-# --- crashes found, whose tests belong to another concern's file ------------------------------------
+# --- crashes found in what every page shares (app/web.py, app/forms.py; their tests: test_app.py) ---
 
 # app/web.py: whole numbers in URLs
 
@@ -711,6 +711,7 @@ def test_a_range_beyond_a_file_is_refused_in_the_visitors_language(french_client
 def test_a_form_sent_as_json_that_is_not_an_object_of_texts_is_refused(
     client, auth, member, category, path, logged_in, body
 ):
+    # Flask-WTF reads a JSON body as a form's fields, and failed on any JSON but an object of texts.
     if logged_in:
         auth.login(member)
     response = client.post(path, data=body, content_type="application/json")
