@@ -74,12 +74,14 @@ def seed_bench(posts: int) -> None:
 def init_app(app: Flask) -> None:
     from app.backup.cli import backup, restore
     from app.forum.cli import forum_cli
+    from app.insights.cli import insights_cli
     from app.mail.cli import mail_cli
     from app.reputation.cli import reputation_cli
     from app.search.cli import search_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(forum_cli)
+    app.cli.add_command(insights_cli)
     app.cli.add_command(mail_cli)
     app.cli.add_command(reputation_cli)
     app.cli.add_command(search_cli)

@@ -8,7 +8,9 @@ dropped afterwards), given helpful marks on a fifth of the last twelve weeks' re
 thousand missed searches, since seed-bench writes neither. "Now" is the day after its newest
 thread, so that the twelve weeks are full. Then, through the test client and logged in as a
 moderator: the figures computed from nothing (`--runs` times, each in a fresh session), the first
-page of a process (which computes them), and `--pages` pages and CSVs served from the kept figures.
+page with no figures stored (which computes and stores them), `--pages` pages and CSVs served from
+the figures a process kept, and `--pages` first pages of a process that has kept nothing and reads
+the stored figures, as every worker does once the daily `flask insights compute` has run.
 Prints the machine, the date and a Markdown table."""
 
 import argparse
@@ -111,9 +113,13 @@ def measure(app, database: str, posts: int, runs: int, pages: int) -> dict:
         response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)
 
-    first_page = timed(lambda: get("/insights"))
+    first_page = timed(lambda: get("/insights"))  # nothing stored yet: computed before the page
     warm = [timed(lambda: get("/insights")) for _ in range(pages)]
     csv = [timed(lambda: get("/insights.csv")) for _ in range(pages)]
+    stored = []
+    for _ in range(pages):
+        app.extensions.pop("insights")  # a worker that has kept nothing reads the stored figures
+        stored.append(timed(lambda: get("/insights")))
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
@@ -124,6 +130,8 @@ def measure(app, database: str, posts: int, runs: int, pages: int) -> dict:
         "questions": sum(week.questions for week in weeks),
         "cold": cold,
         "first_page": first_page,
+        "stored_p50": statistics.median(stored),
+        "stored_p95": percentile(stored, 0.95),
         "warm_p50": statistics.median(warm),
         "warm_p95": percentile(warm, 0.95),
         "csv_p50": statistics.median(csv),
@@ -183,12 +191,14 @@ def main() -> None:
     print(machine() + "\n")
     print(
         "| database | posts | questions in 12 weeks | figures cold, ms (min / max) | first page, ms "
-        "| page warm p50 / p95, ms | CSV warm p50, ms |\n| --- | --- | --- | --- | --- | --- | --- |"
+        "| a worker's first page, stored figures, p50 / p95, ms | page warm p50 / p95, ms | CSV warm p50, ms |\n"
+        "| --- | --- | --- | --- | --- | --- | --- | --- |"
     )
     for row in rows:
         print(
             f"| {row['database']} | {row['posts']:,} | {row['questions']:,} "
             f"| {min(row['cold']):.0f} / {max(row['cold']):.0f} | {row['first_page']:.0f} "
+            f"| {row['stored_p50']:.1f} / {row['stored_p95']:.1f} "
             f"| {row['warm_p50']:.1f} / {row['warm_p95']:.1f} | {row['csv_p50']:.1f} |"
         )
 

@@ -19,6 +19,7 @@ and unanswered, is not yet settled → 1 of 1 settled (100 %), median 1 h, 0 sol
 import csv
 import io
 import re
+import threading
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -29,15 +30,17 @@ from app.accounts.models import MODERATOR
 from app.clock import utcnow
 from app.extensions import db
 from app.forum import services as forum
-from app.forum.models import Post, Thread
+from app.forum.models import Category, Post, Thread
+from app.insights import cli as insights_cli
 from app.insights import figures as insights
-from app.insights import keeping
-from app.insights.models import SearchMiss
+from app.insights import keeping, snapshots
+from app.insights.models import InsightsSnapshot, SearchMiss
 from app.insights.spreadsheet import COLUMNS
 from app.reputation import services as reputation
 from app.reputation.models import HelpfulMark
 from app.search import outbox
-from tests.helpers import counting_statements, make_user, opening_of, statements_for
+from tests import live
+from tests.helpers import PASSWORD, counting_statements, make_user, opening_of, statements_for
 
 NOW = datetime(2026, 3, 18, 12, 0)
 WEEK_OF_9_MARCH, WEEK_OF_16_MARCH = 10, 11
@@ -281,6 +284,164 @@ def test_kept_figures_are_served_until_stale_then_computed_again_after_the_page(
     app.config["INSIGHTS_FRESH_SECONDS"] = 3600
     db.session.commit()
     assert insights_questions(client) == 2  # another day: computed before the page
+
+
+# Figures stored for every worker
+
+
+@pytest.fixture
+def computed_by_the_daily_command(runner, monkeypatch):
+    """`flask insights compute` at NOW, as its timer runs it."""
+    monkeypatch.setattr(insights_cli, "utcnow", lambda: NOW)
+    result = runner.invoke(args=["insights", "compute"])
+    assert result.exit_code == 0, result.output
+    assert result.output == "Insights computed at 2026-03-18 12:00:00 UTC: 0 questions in 12 weeks.\n"
+
+
+def another_process(app) -> None:
+    """Another worker, or another host: it has kept no figures of its own."""
+    app.extensions.pop("insights", None)
+
+
+def page_at(monkeypatch, when: datetime) -> None:
+    monkeypatch.setattr(keeping, "utcnow", lambda: when)
+
+
+def stored_times() -> list[datetime]:
+    db.session.commit()
+    return db.session.scalars(sa.select(InsightsSnapshot.computed_at)).all()
+
+
+def test_every_worker_serves_the_figures_of_the_daily_command_without_computing_them(
+    app, client, auth, moderator, category, computed_by_the_daily_command, monkeypatch
+):
+    started(make_user("Asker"), category, "Après le calcul", at(18, 12, 30))
+    db.session.commit()
+    page_at(monkeypatch, NOW + timedelta(minutes=1))
+    auth.login(moderator)
+    for _ in range(2):
+        another_process(app)
+        with counting_statements() as statements:
+            assert insights_questions(client) == 0  # the stored figures, not the new question
+        assert not any("FROM threads" in statement for statement in statements)
+    assert stored_times() == [NOW]
+
+
+def test_stale_stored_figures_are_served_then_computed_again_for_every_worker(
+    app, client, auth, moderator, category, computed_by_the_daily_command, monkeypatch
+):
+    started(make_user("Asker"), category, "Après le calcul", at(18, 12, 30))
+    db.session.commit()
+    page_at(monkeypatch, NOW + timedelta(hours=1))
+    auth.login(moderator)
+    assert insights_questions(client) == 0  # served, then computed again once the page has gone
+    assert stored_times() == [NOW + timedelta(hours=1)]
+    another_process(app)
+    assert insights_questions(client) == 1
+
+
+def test_figures_of_another_day_are_computed_before_the_page_and_replace_the_days_before(
+    app, client, auth, moderator, category, computed_by_the_daily_command, monkeypatch
+):
+    started(make_user("Asker"), category, "Le lendemain", at(19, 9))
+    db.session.commit()
+    page_at(monkeypatch, NOW + timedelta(days=1))
+    auth.login(moderator)
+    assert insights_questions(client) == 1
+    assert stored_times() == [NOW + timedelta(days=1)]
+
+
+def test_a_computation_never_replaces_figures_computed_after_it(app, community):
+    later, earlier = insights.compute(NOW + timedelta(minutes=5)), insights.compute(NOW)
+    snapshots.store(later)
+    snapshots.store(earlier)
+    assert stored_times() == [later.computed_at]
+    assert snapshots.newest() == later
+
+
+def test_stored_figures_read_back_equal_to_the_computed_ones(app, community):
+    computed = insights.compute(NOW)
+    snapshots.store(computed)
+    db.session.commit()
+    db.session.expire_all()
+    assert snapshots.newest() == computed
+    assert computed.helpers and computed.unanswered and computed.missed_searches  # every part was read back
+
+
+def test_figures_stored_in_a_form_this_version_cannot_read_are_computed_again(
+    app, client, auth, moderator, community, frozen
+):
+    db.session.add(
+        InsightsSnapshot(day=NOW.date(), figures={"weeks": "of another version"}, computed_at=NOW - timedelta(hours=1))
+    )
+    db.session.commit()
+    auth.login(moderator)
+    assert insights_questions(client) == 2
+    assert snapshots.newest() == insights.compute(NOW)
+
+
+@pytest.fixture
+def served_forum(tmp_path, monkeypatch, server_database_url):
+    """Four gunicorn workers that compute the figures again after every page."""
+
+    def fill():
+        db.session.add(Category(name="Dépannage", slug="depannage"))
+        make_user("Modo", role=MODERATOR)
+        make_user("Camille")
+
+    server, process, _ = live.start_filled(
+        tmp_path / "instance",
+        server_database_url,
+        fill,
+        workers=4,
+        monkeypatch=monkeypatch,
+        RATELIMIT_ENABLED="false",
+        INSIGHTS_FRESH_SECONDS="0",
+    )
+    yield server
+    live.stop(process)
+
+
+def questions_in_the_csv(browser) -> int:
+    status, text = browser.request("GET", "/insights.csv")
+    assert status == 200
+    return sum(int(row[1]) for row in list(csv.reader(io.StringIO(text)))[1:])
+
+
+@pytest.mark.slow
+def test_staff_read_the_insights_while_members_ask_and_every_worker_stores_them(served_forum):
+    server = served_forum
+    member = live.Browser(server.url)
+    member.log_in("Camille", PASSWORD)
+    token = member.csrf_token("/c/depannage/new")
+    statuses: list[int] = []
+    done = threading.Event()
+
+    def keep_reading() -> None:
+        staff = live.Browser(server.url)
+        staff.log_in("Modo", PASSWORD)
+        while not done.is_set():
+            statuses.append(staff.request("GET", "/insights")[0])
+
+    readers = [threading.Thread(target=keep_reading) for _ in range(3)]
+    for reader in readers:
+        reader.start()
+    try:
+        for number in range(10):
+            question = {"title": f"Question numéro {number}", "body": "La box clignote.", "csrf_token": token}
+            assert member.request("POST", "/c/depannage/new", question)[0] == 302
+            if number % 3 == 0:
+                server.flask("insights", "compute")
+    finally:
+        done.set()
+        for reader in readers:
+            reader.join(30)
+    assert len(statuses) > 20 and set(statuses) == {200}
+    server.flask("insights", "compute")
+    staff = live.Browser(server.url)
+    staff.log_in("Modo", PASSWORD)
+    for _ in range(8):  # any of the four workers, whatever it kept
+        assert questions_in_the_csv(staff) == 10
 
 
 def insights_questions(client) -> int:

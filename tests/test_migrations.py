@@ -329,3 +329,23 @@ def test_missed_searches_and_the_replies_date_index_go_down_and_up_with_every_po
     upgrade()
     assert rows_of("SELECT count(*) FROM search_misses") == [(0,)]
     assert schema_differences() == []
+
+
+def test_stored_insights_go_down_and_up_with_every_post(empty_database):
+    upgrade(revision="0011_search_misses")
+    forum_rows()
+
+    upgrade(revision="0012_insights_snapshots")
+    run(
+        "INSERT INTO insights_snapshots (id, day, computed_at, figures) VALUES (1, :day, :at, :figures)",
+        [{"day": "2026-03-18", "at": "2026-03-18 12:00:00", "figures": '{"weeks": []}'}],
+    )
+    assert rows_of("SELECT id FROM insights_snapshots") == [(1,)]
+
+    downgrade(revision="0011_search_misses")
+    assert "insights_snapshots" not in sa.inspect(db.engine).get_table_names()
+    assert post_ids() == [1, 2, 3]
+
+    upgrade()
+    assert rows_of("SELECT count(*) FROM insights_snapshots") == [(0,)]
+    assert schema_differences() == []

@@ -285,6 +285,13 @@ def test_erasure_leaves_no_trace_of_the_email_or_username(client, auth, member, 
     assert traces_of(OLD_NAME, OLD_EMAIL) == []
 
 
+def test_erasure_forgets_the_stored_insights_that_name_them(client, auth, runner, member, community):
+    assert runner.invoke(args=["insights", "compute"]).exit_code == 0
+    assert [trace for trace in traces_of(OLD_NAME) if trace.startswith("insights_snapshots.")]
+    erase(client, auth, member)
+    assert traces_of(OLD_NAME, OLD_EMAIL) == []
+
+
 def test_erasure_logs_out_and_nobody_can_log_in_again(client, auth, member):
     response = erase(client, auth, member)
     assert "Your account has been erased." in client.get(response.headers["Location"]).get_data(as_text=True)

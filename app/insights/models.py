@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
@@ -35,3 +35,16 @@ shown_replies_by_date = sa.Index(
     sqlite_where=SHOWN_REPLY,
     postgresql_where=SHOWN_REPLY,
 )
+
+
+class InsightsSnapshot(db.Model):
+    """The insights' figures of one UTC day, as last computed (by the daily `flask insights
+    compute` or after a page that found them stale), in JSON: every worker of every host reads
+    them in one statement instead of computing them. Only the newest day is kept."""
+
+    __tablename__ = "insights_snapshots"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(unique=True)
+    computed_at: Mapped[datetime]
+    figures: Mapped[dict] = mapped_column(sa.JSON)

@@ -15,7 +15,7 @@ from sqlalchemy.orm import ORMExecuteState, Session
 
 from app.accounts.models import User
 from app.extensions import db
-from app.insights.models import SearchMiss
+from app.insights.models import InsightsSnapshot, SearchMiss
 from app.mail.models import OutgoingMail
 from app.moderation.models import Flag, ModerationAction
 from app.notifications.models import EmailPreference, Notification, Subscription
@@ -28,6 +28,7 @@ PRIVATE_MODELS = (
     ContentVersion,
     EmailPreference,
     Flag,
+    InsightsSnapshot,
     ModerationAction,
     Notification,
     OutgoingMail,

@@ -23,6 +23,7 @@ from app.errors import InvalidInput
 from app.extensions import db
 from app.forum import services as forum
 from app.forum.models import Post, PostRevision
+from app.insights import snapshots as insights_snapshots
 from app.mail.models import OutgoingMail
 from app.moderation import log
 from app.notifications.models import EmailPreference, Notification, Subscription
@@ -77,6 +78,8 @@ def erase_account(user: User, password: str, delete_posts: bool) -> None:
     search_outbox.queue_posts(
         db.session, db.session.scalars(sa.select(Post.id).where(Post.author_id == user.id, Post.deleted_at.is_(None)))
     )
+    # The stored insights may name them among the top helpers.
+    insights_snapshots.forget()
     # Stored once for every reader, so in the forum's own language, as other system lines are.
     with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
         reason = (
