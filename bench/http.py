@@ -35,6 +35,8 @@ import sys
 import tempfile
 import time
 import urllib.parse
+import uuid
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -193,19 +195,38 @@ def percentile(samples: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(len(ordered) * share))]
 
 
+@contextmanager
+def throwaway_postgres_database(server_url: str, prefix: str):
+    """The address of a new database on the PostgreSQL server `server_url` reaches, dropped afterwards."""
+    import sqlalchemy as sa
+
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    server = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with server.connect() as connection:
+        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    try:
+        yield sa.engine.make_url(server_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with server.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        server.dispose()
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
 
 
-def start_server(application: str, port: int, log: Path, settings: dict[str, str]) -> subprocess.Popen:
+def start_server(
+    application: str, port: int, log: Path, settings: dict[str, str], workers: int = WORKERS
+) -> subprocess.Popen:
     command = [
         sys.executable,
         "-m",
         "gunicorn",
         "--workers",
-        str(WORKERS),
+        str(workers),
         "--worker-class",
         "sync",
         "--bind",
@@ -216,7 +237,7 @@ def start_server(application: str, port: int, log: Path, settings: dict[str, str
         "--no-control-socket",
         application,
     ]
-    with log.open("w") as output:
+    with log.open("a") as output:
         return subprocess.Popen(
             command, cwd=PROJECT, env={**os.environ, **settings}, stdout=output, stderr=subprocess.STDOUT
         )

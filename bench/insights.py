@@ -22,7 +22,6 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -30,7 +29,7 @@ import sqlalchemy as sa
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
 
-from bench.http import DEFAULT_DATABASE_URL, percentile  # noqa: E402  (the project's folder first, for `bench`)
+from bench.http import DEFAULT_DATABASE_URL, percentile, throwaway_postgres_database  # noqa: E402  (the project's folder first, for `bench`)
 
 
 def fill(posts: int) -> datetime.datetime:
@@ -147,17 +146,8 @@ def run(database: str, posts: int, database_url: str, runs: int, pages: int) -> 
     try:
         if database == "sqlite":
             return measure(create_app(settings), database, posts, runs, pages)
-        name = f"entraide_insights_bench_{uuid.uuid4().hex[:8]}"
-        server = sa.create_engine(database_url, isolation_level="AUTOCOMMIT")
-        with server.connect() as connection:
-            connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-        try:
-            url = sa.engine.make_url(database_url).set(database=name).render_as_string(hide_password=False)
+        with throwaway_postgres_database(database_url, "entraide_insights_bench") as url:
             return measure(create_app({**settings, "SQLALCHEMY_DATABASE_URI": url}), database, posts, runs, pages)
-        finally:
-            with server.connect() as connection:
-                connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            server.dispose()
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 

@@ -20,7 +20,6 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from datetime import date
 from pathlib import Path
 
@@ -39,6 +38,7 @@ from bench.http import (  # noqa: E402  (the project's folder first, for `bench`
     say,
     start_server,
     stop,
+    throwaway_postgres_database,
     wait_until_ready,
 )
 
@@ -74,60 +74,39 @@ def run(backend: str, posts: int, replies: int, database_url: str) -> dict:
     folder = Path(tempfile.mkdtemp(prefix="entraide-reply-bench-"))
     isolate_environment(folder)
     os.environ["ENTRAIDE_SEARCH_BACKEND"] = backend
-    database = None
-    server = None
     try:
-        if backend == "postgres":
-            database = create_database(database_url)
-            os.environ["ENTRAIDE_SQLALCHEMY_DATABASE_URI"] = database
-        password = secrets.token_urlsafe(12)
-        flask("db", "upgrade")
-        flask("seed-bench", "--posts", str(posts))
-        flask("search", "reindex")
-        flask("users", "create", MEMBER, "--email", f"{MEMBER}@example.org", "--password", password)
-        port = free_port()
-        server = start_server("wsgi:app", port, folder / "gunicorn.log", {})
-        wait_until_ready(server, port, folder / "gunicorn.log")
-        cookie = log_in(port, MEMBER, password)
-        timings = post_replies(port, cookie, newest_thread_path(port), replies)
-        stop(server)
-        server = None
-        flask("search", "check")  # exits non-zero, and stops the benchmark, on any drift
-        return {
-            "backend": backend,
-            "posts": posts,
-            "replies": replies,
-            "p50": statistics.median(timings),
-            "p95": percentile(timings, 0.95),
-            "max": max(timings),
-        }
+        if backend == "whoosh":
+            return serve_and_reply(folder, backend, posts, replies)
+        with throwaway_postgres_database(database_url, "entraide_reply_bench") as url:
+            os.environ["ENTRAIDE_SQLALCHEMY_DATABASE_URI"] = url
+            return serve_and_reply(folder, backend, posts, replies)
     finally:
-        if server is not None:
-            stop(server)
-        if database is not None:
-            drop_database(database_url, database)
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def create_database(server_url: str) -> str:
-    import sqlalchemy as sa
-
-    name = f"entraide_reply_bench_{uuid.uuid4().hex[:8]}"
-    engine = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
-    with engine.connect() as connection:
-        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    engine.dispose()
-    return sa.engine.make_url(server_url).set(database=name).render_as_string(hide_password=False)
-
-
-def drop_database(server_url: str, url: str) -> None:
-    import sqlalchemy as sa
-
-    name = sa.engine.make_url(url).database
-    engine = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
-    with engine.connect() as connection:
-        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    engine.dispose()
+def serve_and_reply(folder: Path, backend: str, posts: int, replies: int) -> dict:
+    password = secrets.token_urlsafe(12)
+    flask("db", "upgrade")
+    flask("seed-bench", "--posts", str(posts))
+    flask("search", "reindex")
+    flask("users", "create", MEMBER, "--email", f"{MEMBER}@example.org", "--password", password)
+    port = free_port()
+    server = start_server("wsgi:app", port, folder / "gunicorn.log", {})
+    try:
+        wait_until_ready(server, port, folder / "gunicorn.log")
+        cookie = log_in(port, MEMBER, password)
+        timings = post_replies(port, cookie, newest_thread_path(port), replies)
+    finally:
+        stop(server)
+    flask("search", "check")  # exits non-zero, and stops the benchmark, on any drift
+    return {
+        "backend": backend,
+        "posts": posts,
+        "replies": replies,
+        "p50": statistics.median(timings),
+        "p95": percentile(timings, 0.95),
+        "max": max(timings),
+    }
 
 
 def main() -> None:

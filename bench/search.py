@@ -19,7 +19,6 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -27,7 +26,7 @@ import sqlalchemy as sa
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
 
-from bench.http import DEFAULT_DATABASE_URL, percentile  # noqa: E402  (the project's folder first, for `bench`)
+from bench.http import DEFAULT_DATABASE_URL, percentile, throwaway_postgres_database  # noqa: E402  (the project's folder first, for `bench`)
 
 
 def queries(words: list[str], phrases: list[str], count: int = 200) -> list[tuple[str, str]]:
@@ -115,17 +114,8 @@ def run(backend: str, posts: int, database_url: str) -> dict:
     try:
         if backend == "whoosh":
             return measure(create_app(settings), backend, posts)
-        name = f"entraide_search_bench_{uuid.uuid4().hex[:8]}"
-        server = sa.create_engine(database_url, isolation_level="AUTOCOMMIT")
-        with server.connect() as connection:
-            connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-        try:
-            url = sa.engine.make_url(database_url).set(database=name).render_as_string(hide_password=False)
+        with throwaway_postgres_database(database_url, "entraide_search_bench") as url:
             return measure(create_app({**settings, "SQLALCHEMY_DATABASE_URI": url}), backend, posts)
-        finally:
-            with server.connect() as connection:
-                connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            server.dispose()
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 

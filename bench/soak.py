@@ -67,7 +67,9 @@ from bench.http import (  # noqa: E402  (the project's folder first, for `bench`
     percentile,
     restart_with_safe_path,
     say,
+    start_server,
     stop,
+    throwaway_postgres_database,
     wait_until_ready,
 )
 
@@ -823,22 +825,6 @@ class Run:
 
 
 @contextmanager
-def postgres_database(server_url: str):
-    import sqlalchemy as sa
-
-    name = f"entraide_soak_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    try:
-        yield sa.engine.make_url(server_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
-
-
-@contextmanager
 def redis_database(server_url: str):
     """An empty Redis database of the server (1 to 15; 0 is the tests'), emptied afterwards."""
     import redis
@@ -891,7 +877,10 @@ def postgres_and_redis(database: str, options: argparse.Namespace):
     if database != "postgres":
         yield None
         return
-    with postgres_database(options.database_url) as database_url, redis_database(options.redis_url) as redis_url:
+    with (
+        throwaway_postgres_database(options.database_url, "entraide_soak") as database_url,
+        redis_database(options.redis_url) as redis_url,
+    ):
         yield database_url, redis_url
 
 
@@ -913,27 +902,6 @@ def create_accounts(app, names: list[str], password: str) -> None:
             accounts.create_user(name, f"{name}@example.org", password, confirmed=True)
         db.session.commit()
         db.session.remove()
-
-
-def start_gunicorn(port: int, log: Path) -> subprocess.Popen:
-    command = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "--workers",
-        str(WORKERS),
-        "--worker-class",
-        "sync",
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--chdir",
-        str(PROJECT),
-        # gunicorn's control socket has one default path for every server of the user: none here.
-        "--no-control-socket",
-        "wsgi:app",
-    ]
-    with log.open("a") as output:
-        return subprocess.Popen(command, cwd=PROJECT, stdout=output, stderr=subprocess.STDOUT)
 
 
 def explore(forum: Forum, port: int) -> None:
@@ -1115,7 +1083,7 @@ def soak_database(database: str, options: argparse.Namespace, rng: random.Random
     try:
         with throwaway_forum(database, options, folder) as forum:
             port = free_port()
-            server = start_gunicorn(port, forum.log)
+            server = start_server("wsgi:app", port, forum.log, {}, workers=WORKERS)
             try:
                 with timed("gunicorn's start"):
                     wait_until_ready(server, port, forum.log)
