@@ -8,6 +8,8 @@ from contextlib import contextmanager
 from html.parser import HTMLParser
 
 import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
 from werkzeug.security import generate_password_hash
 
 from app.accounts.models import MEMBER, User
@@ -54,6 +56,13 @@ class Auth:
 
 
 TRANSACTION_CONTROL = ("BEGIN", "PRAGMA", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
+
+
+def schema_differences() -> list:
+    """How the database's schema differs from the models' (an empty list when it does not)."""
+    with db.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        return compare_metadata(context, db.metadata)
 
 
 @contextmanager

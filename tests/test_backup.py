@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask import Flask, current_app
@@ -26,7 +25,7 @@ from app.forum import services as forum
 from app.forum.models import Category, Post, Thread
 from tests import live
 from tests.conftest import new_postgres_database
-from tests.helpers import PASSWORD, make_user
+from tests.helpers import PASSWORD, make_user, schema_differences
 
 SEEDED_POSTS = 3_000
 WRITERS = 4
@@ -75,10 +74,11 @@ def refused(result, message: str) -> bool:
 
 
 def at_head_with_the_models_schema(app: Flask) -> bool:
-    with app.app_context(), db.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+    with app.app_context():
+        with db.engine.connect() as connection:
+            revision = MigrationContext.configure(connection).get_current_revision()
         head = ScriptDirectory.from_config(current_app.extensions["migrate"].migrate.get_config()).get_current_head()
-        return context.get_current_revision() == head and compare_metadata(context, db.metadata) == []
+        return revision == head and schema_differences() == []
 
 
 def app_rows(app: Flask) -> dict[str, dict[tuple, dict]]:

@@ -2,20 +2,13 @@
 
 import pytest
 import sqlalchemy as sa
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 
 from app.accounts.models import User
 from app.clock import utcnow
 from app.extensions import db
 from app.forum.models import Category, Post, Thread
-
-
-def schema_differences() -> list:
-    with db.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
-        return compare_metadata(context, db.metadata)
+from tests.helpers import schema_differences
 
 
 def drop_everything() -> None:
