@@ -17,6 +17,7 @@ rows they count on first."""
 import click
 import sqlalchemy as sa
 from flask import has_request_context, request
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, scoped_session
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
@@ -39,6 +40,13 @@ def reading_session(engine: sa.Engine) -> Session:
 def writing_session(engine: sa.Engine) -> Session:
     """A session of its own whose transactions write."""
     return Session(engine.execution_options(**{WRITES: True}))
+
+
+def upsert(session: Session, table: sa.Table):
+    """An INSERT into `table` in the dialect of `session`'s database, which offers
+    `on_conflict_do_update` on SQLite and PostgreSQL alike."""
+    insert = postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert
+    return insert(table)
 
 
 def begin_reading(session: Session | scoped_session) -> None:

@@ -22,11 +22,10 @@ from datetime import date, datetime, timedelta
 import sqlalchemy as sa
 from flask import Flask, Response, current_app, request
 from flask_login import current_user
-from sqlalchemy.dialects import postgresql, sqlite
 
 from app.accounts.models import User
 from app.clock import utcnow
-from app.database import writing_session
+from app.database import upsert, writing_session
 from app.extensions import db
 from app.forum.models import Thread
 from app.insights.models import SearchMiss
@@ -175,8 +174,7 @@ def _add_misses(session, misses: Counter[tuple[str, date]]) -> None:
     """Add the counts to each (query, day)'s row, creating it if need be, in one statement (an
     upsert, on SQLite and PostgreSQL alike); then delete the counts past keeping."""
     table = SearchMiss.__table__
-    insert = postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert
-    statement = insert(table)
+    statement = upsert(session, table)
     session.execute(
         statement.on_conflict_do_update(
             index_elements=[table.c.query, table.c.day],

@@ -18,7 +18,6 @@ from flask import Flask, after_this_request, current_app
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.clock import utcnow
-from app.extensions import db
 from app.insights import snapshots
 from app.insights.figures import Figures, compute
 
@@ -56,9 +55,7 @@ class KeptFigures:
             figures = compute(now or utcnow())
             try:
                 snapshots.store(figures)
-                db.session.commit()
             except SQLAlchemyError:
-                db.session.rollback()
                 log.exception("could not store the insights; this process keeps them")
             with self._lock:
                 self._figures = figures

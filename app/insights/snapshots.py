@@ -7,27 +7,29 @@ computation never overwrites a newer one; the days before are deleted."""
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 
+from app.database import upsert, writing_session
 from app.extensions import db
 from app.insights.figures import Figures, Helper, ThreadLine, Week
 from app.insights.models import InsightsSnapshot
 
 
 def store(figures: Figures) -> None:
-    """Keep `figures` as their day's, unless figures computed later are kept already; the caller commits."""
+    """Keep `figures` as their day's, unless figures computed later are kept already, in a short
+    transaction of its own: on SQLite it waits its turn among the writers, where the reads that
+    computed the figures did not hold their lock."""
     table = InsightsSnapshot.__table__
     day = figures.computed_at.date()
-    insert = postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert
-    statement = insert(table).values(day=day, computed_at=figures.computed_at, figures=as_json(figures))
-    db.session.execute(
-        statement.on_conflict_do_update(
-            index_elements=[table.c.day],
-            set_={"computed_at": statement.excluded.computed_at, "figures": statement.excluded.figures},
-            where=table.c.computed_at < statement.excluded.computed_at,
+    with writing_session(db.engine) as session, session.begin():
+        statement = upsert(session, table).values(day=day, computed_at=figures.computed_at, figures=as_json(figures))
+        session.execute(
+            statement.on_conflict_do_update(
+                index_elements=[table.c.day],
+                set_={"computed_at": statement.excluded.computed_at, "figures": statement.excluded.figures},
+                where=table.c.computed_at < statement.excluded.computed_at,
+            )
         )
-    )
-    db.session.execute(sa.delete(table).where(table.c.day < day))
+        session.execute(sa.delete(table).where(table.c.day < day))
 
 
 def newest() -> Figures | None:
