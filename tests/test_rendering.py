@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.forum.markdown_bounds import NESTING_MAX_DEPTH
+from app.forum.markdown_bounds import EMPHASIS_MAX_COUNT, EMPHASIS_MAX_DEPTH, NESTING_MAX_DEPTH
 from app.forum.rendering import (
     count_links,
     mentioned_usernames,
@@ -763,7 +763,30 @@ def test_lists_nested_deeper_than_the_cap_keep_their_text_and_markers():
 def test_emphasis_nested_thousands_deep_keeps_its_words_and_mentions():
     html = render_markdown("*a " * 2000 + "@camille" + " b*" * 2000, every_name_a_member)
     assert mentioned_usernames(html) == ["camille"]
-    assert plain_text(html).split().count("a") == 2000
+    assert [word.strip("*") for word in plain_text(html).split()].count("a") == 2000
+
+
+def test_emphasis_nested_deeper_than_the_cap_keeps_its_delimiters_and_what_it_holds():
+    source = (
+        "*a " * (EMPHASIS_MAX_DEPTH + 3) + "[lien](https://example.org/) `code_x`" + " b*" * (EMPHASIS_MAX_DEPTH + 3)
+    )
+    html = render_markdown(source)
+    assert Parsed(html).tags.count("em") == EMPHASIS_MAX_DEPTH
+    innermost = html.split("<em>")[-1]
+    assert innermost.startswith("a *a *a *a " + '<a href="https://example.org/"')
+    assert "<code>code_x</code> b* b* b* b</em>" in innermost
+    assert plain_text(html).split().count("*a") == 3
+
+
+def test_emphasis_as_deep_as_the_cap_keeps_its_nesting():
+    source = "*a " * EMPHASIS_MAX_DEPTH + "texte" + " b*" * EMPHASIS_MAX_DEPTH
+    assert Parsed(render_markdown(source)).tags.count("em") == EMPHASIS_MAX_DEPTH
+
+
+def test_a_post_emphasises_at_most_the_cap_then_keeps_its_delimiters():
+    html = render_markdown("*mot* " * (EMPHASIS_MAX_COUNT + 10) + "\n\n**gras**")
+    assert Parsed(html).tags.count("em") == EMPHASIS_MAX_COUNT and "strong" not in Parsed(html).tags
+    assert html.count("*mot*") == 10 and "**gras**" in html
 
 
 def test_unclosed_brackets_past_the_work_budget_stay_as_written():

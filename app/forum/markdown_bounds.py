@@ -15,7 +15,8 @@ from markdown import Markdown
 from markdown.blockparser import BlockParser
 from markdown.blockprocessors import BlockProcessor, BlockQuoteProcessor
 from markdown.extensions.sane_lists import SaneOListProcessor, SaneUListProcessor
-from markdown.inlinepatterns import InlineProcessor, LinkInlineProcessor
+from markdown.inlinepatterns import DelimiterProcessor, InlineProcessor, LinkInlineProcessor
+from markdown.util import ETX, STX
 
 # Quotes and lists deeper than this are flattened into the deepest one allowed, their text kept:
 # Python-Markdown parses each level by recursion, and "- - - - …" overflowed the stack.
@@ -32,6 +33,12 @@ ELEMENTS_MAX_DEPTH = 32
 # use a small part of it, and past it the rest is read as plain text.
 WORK_PER_CHARACTER = 20
 MIN_WORK = 100_000
+# Emphasis nested deeper than this, or past this many in a post, keeps its "*" and "_" as written:
+# a post of "*_*_*_ …" made 17,000 elements, for each of which every later step did its work again.
+EMPHASIS_MAX_DEPTH = 8
+EMPHASIS_MAX_COUNT = 2_000
+# A delimiter as Python-Markdown writes an escaped one ("\\*"), restored as written after the inline passes.
+_ESCAPED_DELIMITERS = {ord(character): f"{STX}{ord(character)}{ETX}" for character in "*_"}
 # The inline patterns that look for the closing "]" of a link or an image from each "[".
 _BRACKET_PATTERNS = ("reference", "link", "image_link", "image_reference", "short_reference", "short_image_ref")
 _BACKTICKS = re.compile(r"`+")
@@ -54,6 +61,7 @@ def bound_parsing(md: Markdown, work: int) -> None:
     for name in _BRACKET_PATTERNS:
         _bound_bracket_scans(md.inlinePatterns[name], scans)
     _bound_code_span_scans(md.inlinePatterns["backtick"], scans)
+    _bound_emphasis(md.inlinePatterns["em_strong"])
 
 
 def flatten_deeper_than(root: etree.Element, depth: int) -> None:
@@ -153,6 +161,62 @@ def _bound_code_span_scans(pattern: InlineProcessor, budget: WorkBudget) -> None
         return node, start, end
 
     pattern.handleMatch = bounded_handle_match
+
+
+def _bound_emphasis(pattern: DelimiterProcessor) -> None:
+    """Keep at most EMPHASIS_MAX_COUNT pairs of "*" and "_" in a post, none deeper than
+    EMPHASIS_MAX_DEPTH, choosing them before their elements are made: Python-Markdown pairs a
+    paragraph's delimiters at once, then makes each outermost element with all it holds. The others
+    stay as written: those too deep are escaped in the text of the deepest element kept, so that
+    no later pass pairs them again; past the count, no pass pairs any."""
+    handle_match, build_element = pattern.handleMatch, pattern._build_element
+    left = EMPHASIS_MAX_COUNT
+    too_deep = False
+
+    def bounded_handle_match(match: re.Match[str], data: str):
+        if left <= 0 and not pattern.regions:
+            return None, None, None
+        return handle_match(match, data)
+
+    def bounded_build_element(data: str, start: int = 0, offset: int = 0) -> tuple[etree.Element, int]:
+        nonlocal left, too_deep
+        if start == 0:  # a new pairing, whose regions are all there in order
+            kept, too_deep = _regions_kept(pattern.regions, EMPHASIS_MAX_DEPTH, left)
+            pattern.regions[:] = kept
+            left -= len(kept)
+        element, count = build_element(data, start, offset)
+        if too_deep:
+            for deepest in _elements_at_depth(element, EMPHASIS_MAX_DEPTH):
+                deepest.text = (deepest.text or "").translate(_ESCAPED_DELIMITERS)
+        return element, count
+
+    pattern.handleMatch, pattern._build_element = bounded_handle_match, bounded_build_element
+
+
+def _elements_at_depth(root: etree.Element, depth: int) -> list[etree.Element]:
+    """The elements `depth` levels down from `root`, which is at depth 1."""
+    level = [root]
+    for _ in range(depth - 1):
+        level = [child for element in level for child in element]
+    return level
+
+
+def _regions_kept(regions: list[tuple], depth: int, count: int) -> tuple[list[tuple], bool]:
+    """The first `count` regions (opening start, opening end, closing start, closing end, …), in
+    order of their start, that lie inside fewer than `depth` others; and whether any was deeper."""
+    kept, ends = [], []  # the kept regions, and the closing ends of those that hold the next one
+    too_deep = False
+    for region in regions:
+        if len(kept) == count:
+            break
+        while ends and ends[-1] <= region[0]:
+            ends.pop()
+        if len(ends) < depth:
+            kept.append(region)
+            ends.append(region[3])
+        else:
+            too_deep = True
+    return kept, too_deep
 
 
 class LinearTreeWalker(html5lib_shim.getTreeWalker("etree")):
