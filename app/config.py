@@ -32,6 +32,10 @@ class DefaultConfig:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+    # Registering logs the new member in at once, so it tells that an address is in use. True: an
+    # account waits for its address to be confirmed before it may log in, and registering with an
+    # address in use answers as for a new one (its owner gets a message).
+    REGISTRATION_CONFIRM_FIRST = False
 
     RATELIMIT_ENABLED = True
     RATELIMIT_STORAGE_URI = "memory://"

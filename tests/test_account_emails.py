@@ -94,6 +94,73 @@ def test_a_confirmation_link_tampered_with_or_expired_is_refused(client, monkeyp
     assert not account("Nadia").is_confirmed
 
 
+# Registering without telling whether an address is in use (REGISTRATION_CONFIRM_FIRST)
+
+
+@pytest.fixture
+def confirm_first(app):
+    app.config["REGISTRATION_CONFIRM_FIRST"] = True
+
+
+def log_in(client, login: str):
+    return client.post("/login", data={"login": login, "password": PASSWORD})
+
+
+def registration_answer(app, username: str, email: str, password: str = PASSWORD) -> tuple:
+    """What a visitor of their own sees of registering: the answer, and the page it leads to."""
+    visitor = app.test_client()
+    visitor.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    answer = visitor.post(
+        "/register", data={"username": username, "email": email, "password": password, "confirm": password}
+    )
+    shown = visitor.get(answer.headers["Location"]).text if answer.status_code == 302 else answer.text
+    return answer.status_code, answer.headers.get("Location"), shown
+
+
+def test_a_new_member_confirms_their_address_before_logging_in(client, smtp_server, confirm_first):
+    response = register(client)
+    assert response.status_code == 302 and response.headers["Location"] == "/login"
+    assert "open it to confirm your address, then log in" in client.get("/login").text
+    assert client.get("/account").status_code == 302  # not logged in
+    refused = log_in(client, "Élodie_R")
+    assert refused.status_code == 400 and "If you have just joined, open the link we sent you first." in refused.text
+    [message] = smtp_server.inbox.messages
+    assert client.get(link_in(message)).status_code == 302
+    assert account("Élodie_R").is_confirmed
+    assert log_in(client, "Élodie_R").status_code == 302
+
+
+def test_registering_with_an_address_in_use_answers_as_for_a_new_one_and_tells_its_owner(
+    app, member, smtp_server, confirm_first
+):
+    status, location, page = registration_answer(app, "Nouvelle", "nouvelle@example.org")
+    assert registration_answer(app, "Intrus", member.email) == (
+        status,
+        location,
+        page.replace("nouvelle@example.org", member.email),
+    )
+    assert account("Intrus") is None and account("Nouvelle") is not None
+    owners = [message for message in smtp_server.inbox.messages if message["To"] == member.email]
+    [told] = owners
+    assert told["Subject"] == "Someone tried to join Entraide with your address"
+    assert "Your account Camille already uses it, so no other account was made." in text_part(told)
+    for path in ("/login", "/password/reset"):
+        assert f"http://127.0.0.1:5000{path}" in text_part(told) and f"http://127.0.0.1:5000{path}" in html_part(told)
+
+
+def test_registering_with_an_address_in_use_checks_every_other_rule_first(app, member, smtp_server, confirm_first):
+    weak = "court"
+    status, _location, page = registration_answer(app, "Intrus", member.email, weak)
+    assert status == 400 and "A password has" in page
+    assert registration_answer(app, "Nouvelle", "nouvelle@example.org", weak)[0] == 400
+    assert smtp_server.inbox.messages == []
+
+
+def test_without_confirming_first_registering_logs_in_at_once(client, smtp_server):
+    assert register(client).headers["Location"] == "/"
+    assert client.get("/account").status_code == 200
+
+
 # Changing the address
 
 

@@ -1,7 +1,7 @@
 """Accounts: registration, authentication and the changes a member makes to their own account."""
 
 import sqlalchemy as sa
-from flask import has_request_context
+from flask import current_app, has_request_context
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -56,17 +56,10 @@ def check_password_strength(password: str, field: str = "password") -> None:
 def create_user(username: str, email: str, password: str, role: str = MEMBER, confirmed: bool = False) -> User:
     """Add an account after checking every rule; the caller commits. An account whose address is
     not `confirmed` (one made by registering) gets a link to confirm it."""
-    name = usernames.normalise(username)
-    usernames.check(name)
-    if find_by_username(name) is not None:
-        raise InvalidInput(_("This username, or one that looks just like it, is taken."), "username")
-    address = normalise_email(email)
-    check_address(address)
+    name, address = usernames.normalise(username), normalise_email(email)
+    _check_new_account(name, address, password, role)
     if find_by_email(address) is not None:
         raise InvalidInput(_("An account already uses this email address."), "email")
-    check_password_strength(password)
-    if role not in ROLES:
-        raise InvalidInput(_("Unknown role: %(role)s.", role=role))
     user = User(
         username=name,
         username_key=usernames.lookalike_key(name),
@@ -82,6 +75,38 @@ def create_user(username: str, email: str, password: str, role: str = MEMBER, co
     return user
 
 
+def _check_new_account(name: str, address: str, password: str, role: str) -> None:
+    """Every rule of a new account but the one that tells whether its address is in use."""
+    usernames.check(name)
+    if find_by_username(name) is not None:
+        raise InvalidInput(_("This username, or one that looks just like it, is taken."), "username")
+    check_address(address)
+    check_password_strength(password)
+    if role not in ROLES:
+        raise InvalidInput(_("Unknown role: %(role)s.", role=role))
+
+
+def register_confirm_first(username: str, email: str, password: str) -> None:
+    """Register without telling whether the address is in use (REGISTRATION_CONFIRM_FIRST), the
+    caller commits: once every other rule holds, a new address gets its account, unconfirmed, and a
+    link to confirm it; an address in use gets a message telling its owner, after as much work as
+    an account would have taken. Usernames are public: a taken one is still refused."""
+    name, address = usernames.normalise(username), normalise_email(email)
+    _check_new_account(name, address, password, MEMBER)
+    owner = find_by_email(address)
+    if owner is None:
+        create_user(name, address, password)
+        return
+    generate_password_hash(password)  # the answer takes as long as when an account is made
+    outbox.queue(
+        "registration_attempt",
+        user=owner,
+        locale=_mail_locale(owner),
+        login_url=external_url("accounts.login"),
+        reset_url=external_url("accounts.request_password_reset"),
+    )
+
+
 def authenticate(login: str, password: str) -> User | None:
     """The account whose username or email is `login`, if the password matches."""
     login = login.strip()
@@ -91,7 +116,11 @@ def authenticate(login: str, password: str) -> User | None:
     if user is None:
         check_password_hash(_DUMMY_HASH, password)
         return None
-    return user if check_password_hash(user.password_hash, password) else None
+    if not check_password_hash(user.password_hash, password):
+        return None
+    if current_app.config["REGISTRATION_CONFIRM_FIRST"] and not user.is_confirmed:
+        return None  # as for a wrong password: logging in must not tell which addresses have an account
+    return user
 
 
 def login_attempts_key(login: str) -> str:

@@ -50,23 +50,33 @@ def register():
         return redirect(url_for("forum.index"))
     form = RegisterForm()
     if form.validate_on_submit():
-        saved, user = commit_form_change(
-            form,
-            lambda: services.create_user(form.username.data, form.email.data, form.password.data),
-            lambda: InvalidInput(_("This username or email was taken a moment ago. Please choose another.")),
-        )
-        if saved:
-            login_user(user)
-            flash(
-                _(
-                    "Welcome, %(name)s! Your account is ready. We sent a link to %(address)s to confirm it.",
-                    name=user.username,
-                    address=user.email,
-                ),
-                "success",
-            )
-            return redirect(safe_next(request.args.get("next")))
+        fields = form.username.data, form.email.data, form.password.data
+        if current_app.config["REGISTRATION_CONFIRM_FIRST"]:
+            if commit_form_change(form, lambda: services.register_confirm_first(*fields), _taken_meanwhile)[0]:
+                address = services.normalise_email(form.email.data)
+                flash(
+                    _("We sent a link to %(address)s: open it to confirm your address, then log in.", address=address),
+                    "success",
+                )
+                return redirect(url_for("accounts.login"))
+        else:
+            saved, user = commit_form_change(form, lambda: services.create_user(*fields), _taken_meanwhile)
+            if saved:
+                login_user(user)
+                flash(
+                    _(
+                        "Welcome, %(name)s! Your account is ready. We sent a link to %(address)s to confirm it.",
+                        name=user.username,
+                        address=user.email,
+                    ),
+                    "success",
+                )
+                return redirect(safe_next(request.args.get("next")))
     return refused("accounts/register.html", form=form)
+
+
+def _taken_meanwhile() -> InvalidInput:
+    return InvalidInput(_("This username or email was taken a moment ago. Please choose another."))
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -88,6 +98,8 @@ def login():
             login_user(user, remember=form.remember.data)
             return redirect(safe_next(request.args.get("next")))
         form.form_errors.append(_("Unknown username or email, or wrong password."))
+        if current_app.config["REGISTRATION_CONFIRM_FIRST"]:
+            form.form_errors.append(_("If you have just joined, open the link we sent you first."))
     return refused("accounts/login.html", form=form)
 
 
