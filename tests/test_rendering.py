@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.forum.markdown_bounds import EMPHASIS_MAX_COUNT, EMPHASIS_MAX_DEPTH, NESTING_MAX_DEPTH
+from app.forum.markdown_bounds import EMPHASIS_MAX_COUNT, EMPHASIS_MAX_DEPTH, LINKS_MAX_COUNT, NESTING_MAX_DEPTH
 from app.forum.rendering import (
     count_links,
     mentioned_usernames,
@@ -787,6 +787,17 @@ def test_a_post_emphasises_at_most_the_cap_then_keeps_its_delimiters():
     html = render_markdown("*mot* " * (EMPHASIS_MAX_COUNT + 10) + "\n\n**gras**")
     assert Parsed(html).tags.count("em") == EMPHASIS_MAX_COUNT and "strong" not in Parsed(html).tags
     assert html.count("*mot*") == 10 and "**gras**" in html
+
+
+def test_a_post_links_at_most_the_cap_then_keeps_its_links_as_written():
+    html = render_markdown("[lien](/t/1) " * (LINKS_MAX_COUNT + 5))
+    assert count_links(html) == LINKS_MAX_COUNT and html.count("[lien](/t/1)") == 5
+
+
+def test_mentions_count_among_the_links_of_a_post_the_first_ones_linked():
+    html = render_markdown("[lien](/t/1) @camille " * 600, every_name_a_member)
+    assert count_links(html) == 600 and html.count('class="mention"') == LINKS_MAX_COUNT - 600
+    assert html.removesuffix("</p>").rstrip().endswith("</a> @camille")  # the last mentions stay text
 
 
 def test_unclosed_brackets_past_the_work_budget_stay_as_written():

@@ -39,6 +39,19 @@ EMPHASIS_MAX_DEPTH = 8
 EMPHASIS_MAX_COUNT = 2_000
 # A delimiter as Python-Markdown writes an escaped one ("\\*"), restored as written after the inline passes.
 _ESCAPED_DELIMITERS = {ord(character): f"{STX}{ord(character)}{ETX}" for character in "*_"}
+# Past this many links in a post (Markdown links and images, autolinks, mentions), the rest stay as
+# written: a post of "[a][b]" again and again made 8,000 links, half a second of work.
+LINKS_MAX_COUNT = 1_000
+_LINK_PATTERNS = (
+    "reference",
+    "link",
+    "image_link",
+    "image_reference",
+    "short_reference",
+    "short_image_ref",
+    "autolink",
+    "automail",
+)
 # The inline patterns that look for the closing "]" of a link or an image from each "[".
 _BRACKET_PATTERNS = ("reference", "link", "image_link", "image_reference", "short_reference", "short_image_ref")
 _BACKTICKS = re.compile(r"`+")
@@ -49,8 +62,9 @@ def work_for(source: str) -> int:
     return max(MIN_WORK, WORK_PER_CHARACTER * len(source))
 
 
-def bound_parsing(md: Markdown, work: int) -> None:
-    """Put the caps and the budget of `work` characters into `md`'s parser."""
+def bound_parsing(md: Markdown, work: int) -> "LinkCount":
+    """Put the caps and the budget of `work` characters into `md`'s parser. Returns the count of
+    links the post may still make, for the mentions linked after parsing."""
     # The priorities are Python-Markdown's own: each replaces the processor of the same name.
     md.parser.blockprocessors.register(QuoteProcessor(md.parser), "quote", 20)
     md.parser.blockprocessors.register(OListProcessor(md.parser), "olist", 40)
@@ -62,6 +76,10 @@ def bound_parsing(md: Markdown, work: int) -> None:
         _bound_bracket_scans(md.inlinePatterns[name], scans)
     _bound_code_span_scans(md.inlinePatterns["backtick"], scans)
     _bound_emphasis(md.inlinePatterns["em_strong"])
+    links = LinkCount(LINKS_MAX_COUNT)
+    for name in _LINK_PATTERNS:
+        _bound_links(md.inlinePatterns[name], links)
+    return links
 
 
 def flatten_deeper_than(root: etree.Element, depth: int) -> None:
@@ -158,6 +176,28 @@ def _bound_code_span_scans(pattern: InlineProcessor, budget: WorkBudget) -> None
             return None, match.start(), _BACKTICKS.match(data, match.start()).end()
         node, start, end = handle_match(match, data)
         budget.left -= (len(data) if node is None else end) - match.start()
+        return node, start, end
+
+    pattern.handleMatch = bounded_handle_match
+
+
+class LinkCount:
+    """How many more links a post may make."""
+
+    def __init__(self, links: int) -> None:
+        self.left = links
+
+
+def _bound_links(pattern: InlineProcessor, count: LinkCount) -> None:
+    """Count the links (and images, which become links) `pattern` makes; past the count, it makes none."""
+    handle_match = pattern.handleMatch
+
+    def bounded_handle_match(match: re.Match[str], data: str):
+        if count.left <= 0:
+            return None, None, None
+        node, start, end = handle_match(match, data)
+        if isinstance(node, etree.Element):
+            count.left -= 1
         return node, start, end
 
     pattern.handleMatch = bounded_handle_match

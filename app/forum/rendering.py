@@ -158,9 +158,10 @@ def _mention_slots(root: etree.Element) -> Iterator[tuple[etree.Element, int]]:
 class _MentionTreeprocessor(Treeprocessor):
     """Link every "@name" of a member to their profile; names of nobody stay as they were written."""
 
-    def __init__(self, md: Markdown, find_members: FindMembers) -> None:
+    def __init__(self, md: Markdown, find_members: FindMembers, links: bounds.LinkCount) -> None:
         super().__init__(md)
         self.find_members = find_members
+        self.links = links
 
     def run(self, root: etree.Element) -> None:
         slots = [(parent, position, _slot_text(parent, position)) for parent, position in _mention_slots(root)]
@@ -172,22 +173,34 @@ class _MentionTreeprocessor(Treeprocessor):
         }
         # One look-up for the whole post, and none for a post that names nobody.
         usernames = self.find_members(names) if names else {}
-        if usernames:
-            # The last first: links inserted in an element leave the places of its slots before them as they were.
-            for parent, position, text in reversed(slots):
-                _link_mentions(parent, position, text, usernames)
+        if not usernames:
+            return
+        # The first mentions while the post may still link, each slot with how many of its own.
+        linked = []
+        for parent, position, text in slots:
+            mentions = sum(match.group(1) in usernames for match in MENTION.finditer(text))
+            allowed = max(min(mentions, self.links.left), 0)
+            self.links.left -= allowed
+            linked.append((parent, position, text, allowed))
+        # The last first: links inserted in an element leave the places of its slots before them as they were.
+        for parent, position, text, allowed in reversed(linked):
+            if allowed:
+                _link_mentions(parent, position, text, usernames, allowed)
 
 
 def _slot_text(parent: etree.Element, position: int) -> str:
     return (parent[position - 1].tail if position else parent.text) or ""
 
 
-def _link_mentions(parent: etree.Element, position: int, text: str, usernames: Mapping[str, str]) -> None:
+def _link_mentions(parent: etree.Element, position: int, text: str, usernames: Mapping[str, str], allowed: int) -> None:
+    """Link the first `allowed` mentions of members in the slot's `text`."""
     before, links, start = "", [], 0
     for match in MENTION.finditer(text):
         username = usernames.get(match.group(1))
         if username is None:
             continue
+        if len(links) == allowed:
+            break
         if links:
             links[-1].tail = text[start : match.start()]
         else:
@@ -216,12 +229,12 @@ class _PostExtension(Extension):
         # Raw HTML is never emitted: it comes out escaped, as the text the author typed.
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")
-        bounds.bound_parsing(md, self.work)
+        links = bounds.bound_parsing(md, self.work)
         # After 'unescape' (priority 0), so that URLs are checked in their final form.
         md.treeprocessors.register(_PostTreeprocessor(md), "entraide_post", -1)
         if self.find_members is not None:
             # After links and images have their final form, so that their words are left alone.
-            md.treeprocessors.register(_MentionTreeprocessor(md, self.find_members), "entraide_mentions", -2)
+            md.treeprocessors.register(_MentionTreeprocessor(md, self.find_members, links), "entraide_mentions", -2)
 
 
 def _set_rel(attrs: dict[tuple[str | None, str], str], new: bool = False) -> dict | None:
