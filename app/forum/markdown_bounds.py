@@ -42,19 +42,17 @@ _ESCAPED_DELIMITERS = {ord(character): f"{STX}{ord(character)}{ETX}" for charact
 # Past this many links in a post (Markdown links and images, autolinks, mentions), the rest stay as
 # written: a post of "[a][b]" again and again made 8,000 links, half a second of work.
 LINKS_MAX_COUNT = 1_000
-_LINK_PATTERNS = (
-    "reference",
-    "link",
-    "image_link",
-    "image_reference",
-    "short_reference",
-    "short_image_ref",
-    "autolink",
-    "automail",
-)
 # The inline patterns that look for the closing "]" of a link or an image from each "[".
 _BRACKET_PATTERNS = ("reference", "link", "image_link", "image_reference", "short_reference", "short_image_ref")
+_LINK_PATTERNS = (*_BRACKET_PATTERNS, "autolink", "automail")
 _BACKTICKS = re.compile(r"`+")
+
+
+class Allowance:
+    """How much more of something (characters parsed or scanned, links) a post may take."""
+
+    def __init__(self, left: int) -> None:
+        self.left = left
 
 
 def work_for(source: str) -> int:
@@ -62,7 +60,7 @@ def work_for(source: str) -> int:
     return max(MIN_WORK, WORK_PER_CHARACTER * len(source))
 
 
-def bound_parsing(md: Markdown, work: int) -> "LinkCount":
+def bound_parsing(md: Markdown, work: int) -> Allowance:
     """Put the caps and the budget of `work` characters into `md`'s parser. Returns the count of
     links the post may still make, for the mentions linked after parsing."""
     # The priorities are Python-Markdown's own: each replaces the processor of the same name.
@@ -70,13 +68,13 @@ def bound_parsing(md: Markdown, work: int) -> "LinkCount":
     md.parser.blockprocessors.register(OListProcessor(md.parser), "olist", 40)
     md.parser.blockprocessors.register(UListProcessor(md.parser), "ulist", 30)
     # Before every other processor, so that it sees every block tried.
-    md.parser.blockprocessors.register(BlockBudgetProcessor(md.parser, WorkBudget(work)), "budget", 200)
-    scans = WorkBudget(work)
+    md.parser.blockprocessors.register(BlockBudgetProcessor(md.parser, Allowance(work)), "budget", 200)
+    scans = Allowance(work)
     for name in _BRACKET_PATTERNS:
         _bound_bracket_scans(md.inlinePatterns[name], scans)
     _bound_code_span_scans(md.inlinePatterns["backtick"], scans)
     _bound_emphasis(md.inlinePatterns["em_strong"])
-    links = LinkCount(LINKS_MAX_COUNT)
+    links = Allowance(LINKS_MAX_COUNT)
     for name in _LINK_PATTERNS:
         _bound_links(md.inlinePatterns[name], links)
     return links
@@ -118,19 +116,12 @@ class UListProcessor(SaneUListProcessor):
         return _nesting_depth(self.parser) < NESTING_MAX_DEPTH and super().test(parent, block)
 
 
-class WorkBudget:
-    """How many more characters parsing a post may parse or scan."""
-
-    def __init__(self, characters: int) -> None:
-        self.left = characters
-
-
 class BlockBudgetProcessor(BlockProcessor):
     """Counts the characters of each block the parser is about to try: when a processor takes only the
     first lines of a block (a heading, a rule), the rest is tried again by every processor, so a block of
     thousands of headings costs the square of its length. Past the budget, each block left is a paragraph."""
 
-    def __init__(self, parser: BlockParser, budget: WorkBudget) -> None:
+    def __init__(self, parser: BlockParser, budget: Allowance) -> None:
         super().__init__(parser)
         self.budget = budget
 
@@ -142,7 +133,7 @@ class BlockBudgetProcessor(BlockProcessor):
         self.parser.blockprocessors["paragraph"].run(parent, blocks)
 
 
-def _bound_bracket_scans(pattern: LinkInlineProcessor, budget: WorkBudget) -> None:
+def _bound_bracket_scans(pattern: LinkInlineProcessor, budget: Allowance) -> None:
     """Count the characters `pattern` scans for the end of a link's text and destination: it scans from
     each "[" to the end of the paragraph if need be. Past the budget, brackets are left as written."""
     get_text, get_link = pattern.getText, pattern.getLink
@@ -164,7 +155,7 @@ def _bound_bracket_scans(pattern: LinkInlineProcessor, budget: WorkBudget) -> No
     pattern.getText, pattern.getLink = bounded_get_text, bounded_get_link
 
 
-def _bound_code_span_scans(pattern: InlineProcessor, budget: WorkBudget) -> None:
+def _bound_code_span_scans(pattern: InlineProcessor, budget: Allowance) -> None:
     """Count the characters `pattern` scans for the backticks that close a code span: to the end of the
     paragraph when none does. Past the budget, backticks are left as written."""
     handle_match = pattern.handleMatch
@@ -181,14 +172,7 @@ def _bound_code_span_scans(pattern: InlineProcessor, budget: WorkBudget) -> None
     pattern.handleMatch = bounded_handle_match
 
 
-class LinkCount:
-    """How many more links a post may make."""
-
-    def __init__(self, links: int) -> None:
-        self.left = links
-
-
-def _bound_links(pattern: InlineProcessor, count: LinkCount) -> None:
+def _bound_links(pattern: InlineProcessor, count: Allowance) -> None:
     """Count the links (and images, which become links) `pattern` makes; past the count, it makes none."""
     handle_match = pattern.handleMatch
 

@@ -158,7 +158,7 @@ def _mention_slots(root: etree.Element) -> Iterator[tuple[etree.Element, int]]:
 class _MentionTreeprocessor(Treeprocessor):
     """Link every "@name" of a member to their profile; names of nobody stay as they were written."""
 
-    def __init__(self, md: Markdown, find_members: FindMembers, links: bounds.LinkCount) -> None:
+    def __init__(self, md: Markdown, find_members: FindMembers, links: bounds.Allowance) -> None:
         super().__init__(md)
         self.find_members = find_members
         self.links = links
