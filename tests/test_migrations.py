@@ -330,8 +330,8 @@ def test_stored_insights_go_down_and_up_with_every_post(empty_database):
 
     upgrade(revision="0012_insights_snapshots")
     run(
-        "INSERT INTO insights_snapshots (id, day, computed_at, figures) VALUES (1, :day, :at, :figures)",
-        [{"day": "2026-03-18", "at": "2026-03-18 12:00:00", "figures": '{"weeks": []}'}],
+        "INSERT INTO insights_snapshots (id, computed_at, figures) VALUES (1, :at, :figures)",
+        [{"at": "2026-03-18 12:00:00", "figures": '{"weeks": []}'}],
     )
     assert rows_of("SELECT id FROM insights_snapshots") == [(1,)]
 

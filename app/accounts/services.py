@@ -60,6 +60,11 @@ def create_user(username: str, email: str, password: str, role: str = MEMBER, co
     _check_new_account(name, address, password, role)
     if find_by_email(address) is not None:
         raise InvalidInput(_("An account already uses this email address."), "email")
+    return _add_account(name, address, password, role, confirmed)
+
+
+def _add_account(name: str, address: str, password: str, role: str, confirmed: bool) -> User:
+    """The account, once every rule has been checked."""
     user = User(
         username=name,
         username_key=usernames.lookalike_key(name),
@@ -95,7 +100,7 @@ def register_confirm_first(username: str, email: str, password: str) -> None:
     _check_new_account(name, address, password, MEMBER)
     owner = find_by_email(address)
     if owner is None:
-        create_user(name, address, password)
+        _add_account(name, address, password, MEMBER, confirmed=False)
         return
     generate_password_hash(password)  # the answer takes as long as when an account is made
     outbox.queue(

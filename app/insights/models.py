@@ -38,13 +38,16 @@ shown_replies_by_date = sa.Index(
 
 
 class InsightsSnapshot(db.Model):
-    """The insights' figures of one UTC day, as last computed (by the daily `flask insights
-    compute` or after a page that found them stale), in JSON: every worker of every host reads
-    them in one statement instead of computing them. Only the newest day is kept."""
+    """The insights' figures as last computed (by the daily `flask insights compute` or after a page
+    that found them stale), in JSON: every worker of every host reads them in one statement instead
+    of computing them. One row, whose id is SNAPSHOT."""
 
     __tablename__ = "insights_snapshots"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    day: Mapped[date] = mapped_column(unique=True)
     computed_at: Mapped[datetime]
     figures: Mapped[dict] = mapped_column(sa.JSON)
+
+
+# The id of the table's one row.
+SNAPSHOT = 1

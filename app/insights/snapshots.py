@@ -1,8 +1,8 @@
 """The insights' figures stored in the database, where every worker of every host finds them.
 
 Written by `flask insights compute` (once a day, from a timer) and by a worker that found them stale;
-read by the page in one statement. A day's row is replaced only by figures computed later, so a slow
-computation never overwrites a newer one; the days before are deleted."""
+read by the page in one statement. The row is replaced only by figures computed later, so a slow
+computation never overwrites a newer one."""
 
 from datetime import date, datetime, timedelta
 
@@ -11,35 +11,35 @@ import sqlalchemy as sa
 from app.database import upsert, writing_session
 from app.extensions import db
 from app.insights.figures import Figures, Helper, ThreadLine, Week
-from app.insights.models import InsightsSnapshot
+from app.insights.models import SNAPSHOT, InsightsSnapshot
 
 
 def store(figures: Figures) -> None:
-    """Keep `figures` as their day's, unless figures computed later are kept already, in a short
-    transaction of its own: on SQLite it waits its turn among the writers, where the reads that
-    computed the figures did not hold their lock."""
+    """Keep `figures`, unless figures computed later are kept already, in a short transaction of its
+    own: on SQLite it waits its turn among the writers, where the reads that computed the figures did
+    not hold their lock."""
     table = InsightsSnapshot.__table__
-    day = figures.computed_at.date()
     with writing_session(db.engine) as session, session.begin():
-        statement = upsert(session, table).values(day=day, computed_at=figures.computed_at, figures=as_json(figures))
+        statement = upsert(session, table).values(
+            id=SNAPSHOT, computed_at=figures.computed_at, figures=as_json(figures)
+        )
         session.execute(
             statement.on_conflict_do_update(
-                index_elements=[table.c.day],
+                index_elements=[table.c.id],
                 set_={"computed_at": statement.excluded.computed_at, "figures": statement.excluded.figures},
                 where=table.c.computed_at < statement.excluded.computed_at,
             )
         )
-        session.execute(sa.delete(table).where(table.c.day < day))
 
 
 def newest() -> Figures | None:
-    """The newest figures kept, or None when there are none (or in a form this version cannot read,
-    which the next computation replaces)."""
-    stored = db.session.scalar(sa.select(InsightsSnapshot.figures).order_by(InsightsSnapshot.day.desc()).limit(1))
+    """The figures kept, or None when there are none (or in a form this version cannot read, which the
+    next computation replaces)."""
+    stored = db.session.execute(sa.select(InsightsSnapshot.computed_at, InsightsSnapshot.figures)).first()
     if stored is None:
         return None
     try:
-        return from_json(stored)
+        return from_json(stored.figures, stored.computed_at)
     except (KeyError, TypeError, ValueError):
         return None
 
@@ -50,8 +50,8 @@ def forget() -> None:
 
 
 def as_json(figures: Figures) -> dict:
+    """The figures but their time of computing, which the row's column holds."""
     return {
-        "computed_at": figures.computed_at.isoformat(),
         "weeks": [
             {
                 "start": week.start.isoformat(),
@@ -74,9 +74,9 @@ def as_json(figures: Figures) -> dict:
     }
 
 
-def from_json(stored: dict) -> Figures:
+def from_json(stored: dict, computed_at: datetime) -> Figures:
     return Figures(
-        computed_at=datetime.fromisoformat(stored["computed_at"]),
+        computed_at=computed_at,
         weeks=[
             Week(
                 start=date.fromisoformat(week["start"]),

@@ -21,11 +21,9 @@ def upgrade():
     op.create_table(
         "insights_snapshots",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("day", sa.Date(), nullable=False),
         sa.Column("computed_at", sa.DateTime(), nullable=False),
         sa.Column("figures", sa.JSON(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_insights_snapshots")),
-        sa.UniqueConstraint("day", name=op.f("uq_insights_snapshots_day")),
     )
 
 
