@@ -22,6 +22,7 @@ from app.search import maintenance, outbox
 from app.search.models import SearchOutbox
 from app.search.whoosh import index
 from app.search.whoosh.analysis import ANALYZER, BilingualStemFilter, terms
+from app.search.whoosh.filters import Filtered
 from app.search.whoosh.phrases import Phrase
 
 # Every test runs on each backend (PostgreSQL's when the run has a PostgreSQL database), unless it
@@ -159,6 +160,35 @@ def test_phrases_find_what_whooshs_phrase_finds_with_the_same_scores(forum_posts
         return [(hit["post_id"], round(hit.score, 9)) for hit in found]
 
     assert hits(Phrase) == hits(whoosh_query.Phrase)
+
+
+@whoosh_only
+def test_filters_keep_the_scores_and_order_of_the_words_alone(app, member, category):
+    """Across several segments, with posts edited and moved since their segment was written."""
+    ideas = Category(name="Idées", slug="idees")
+    db.session.add(ideas)
+    threads = []
+    for number in range(24):
+        words = " ".join(["thermostat"] * (1 + number % 4) + ["chaudière"] * (number % 3))
+        thread = forum.start_thread(member, ideas if number % 3 else category, f"Question {number}", words)
+        threads.append(thread)
+        if number % 6 == 5:
+            committed()  # a segment of its own
+    committed()
+    opening = db.session.scalar(sa.select(Post).where(Post.thread_id == threads[4].id))
+    forum.edit_post(member, opening, "Plus de chaudière.")
+    forum.move_thread(threads[7], category)
+    committed()
+    searcher = index.searcher()
+    assert len(searcher.leaf_searchers()) > 1
+    words = whoosh_query.Or([whoosh_query.Term(name, "thermostat") for name in ("title", "body")])
+    for conditions in (whoosh_query.Term("category", "idees"), whoosh_query.Term("category", "nulle-part")):
+        allowed = set(searcher.docs_for_query(conditions))
+        every = [(hit.docnum, hit.score) for hit in searcher.search(words, limit=None)]
+        expected = [(docnum, score) for docnum, score in every if docnum in allowed]
+        for limit in (None, 3):
+            found = searcher.search(Filtered(words, conditions), limit=limit)
+            assert [(hit.docnum, hit.score) for hit in found] == expected[:limit]
 
 
 def test_excluded_words(client, forum_posts):

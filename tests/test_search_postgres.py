@@ -13,7 +13,7 @@ from app.forum.models import Category, Post
 from app.reputation import services as reputation
 from app.search import maintenance, services
 from app.search.models import SearchOutbox
-from app.search.postgres import vectors
+from app.search.postgres import searching, vectors
 from app.search.postgres.schema import post_vectors
 from app.search.postgres.searching import START, STOP, _marked
 
@@ -126,3 +126,19 @@ def test_a_reader_is_told_when_only_the_most_recent_matches_were_ranked(app, mem
         assert services.search("linky compteur 1").notes == []
         app.config["SEARCH_RANKED_MATCHES"] = 4
         assert services.search("linky").notes == []  # all four ranked
+
+
+def test_the_newest_matches_are_found_window_by_window(app, member, category, monkeypatch):
+    monkeypatch.setattr(searching, "FIRST_WINDOW", 1)  # windows of 1, 4, 16… post ids
+    app.config["SEARCH_RANKED_MATCHES"] = 4
+    for number in range(30):
+        words = "compteur linky" if number % 5 == 0 else "thermostat"
+        forum.start_thread(member, category, f"Sujet {number}", f"{words} {'ornithorynque' if number == 0 else ''}")
+    db.session.commit()
+    assert titles("linky", sort="newest") == ["Sujet 25", "Sujet 20", "Sujet 15", "Sujet 10"]
+    assert titles("ornithorynque") == ["Sujet 0"]
+    assert titles("linky category:nulle-part") == []
+    with force_locale("en"):
+        assert any("Only the 4 most recent" in note for note in services.search("linky").notes)
+        app.config["SEARCH_RANKED_MATCHES"] = 6
+        assert services.search("linky").notes == []

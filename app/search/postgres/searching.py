@@ -2,9 +2,12 @@
 
 A search ranks at most `SEARCH_RANKED_MATCHES` of the posts that match, the most recent ones:
 ranking every match of a common word means reading every matching vector, which no index spares
-(half a million of them take a second). PostgreSQL finds the newest matches by walking the
-vectors from the newest back when the words are common, and through the GIN index when they are
-rare; it is asked to plan each search for its own words, so that it can tell which."""
+(half a million of them take a second). The newest matches are looked for in windows of post ids,
+the newest first, each window larger than the one before, until enough are found: PostgreSQL,
+asked to plan each window for its own words and bounds, walks a window's vectors from the newest
+back when the words are common, and reads only the window's matches through the GIN index when
+they are rare, instead of walking back through most of the forum to find a rare word's thousand
+newest posts."""
 
 import html
 from functools import reduce
@@ -29,6 +32,9 @@ WEIGHTS = [0.1, 0.2, 0.5, 1.0]
 LOG_LENGTH = 1
 # Matched words travel through ts_headline between these, then become <mark>s once the text is escaped.
 START, STOP = "\x02", "\x03"
+# The first window of post ids searched for the newest matches, and how much larger each next one is.
+FIRST_WINDOW = 25_000
+WINDOW_GROWTH = 4
 HEADLINE_OPTIONS = (
     f'StartSel={START}, StopSel={STOP}, MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "'
 )
@@ -86,8 +92,15 @@ def search(parsed: ParsedQuery, sort: str, offset: int, limit: int) -> Found:
     if parsed.excluded:
         unwanted = sa.func.tsquery_not(_either([_term(words) for words in parsed.excluded]), type_=TSQUERY)
         query = unwanted if positive is None else sa.func.tsquery_and(positive, unwanted, type_=TSQUERY)
+    # Planned for this query's words: a plan kept for any words would not know a common one from a rare one.
+    db.session.execute(sa.text("SET LOCAL plan_cache_mode = force_custom_plan"))
     matches = _newest_matches(query, parsed.filters)
-    candidates = matches.limit(current_app.config["SEARCH_RANKED_MATCHES"]).cte("candidates")
+    found = _newest_match_ids(matches)
+    candidates = (
+        sa.select(post_vectors.c.post_id, post_vectors.c.vector)
+        .where(post_vectors.c.post_id == sa.any_(sa.cast(found, ARRAY(sa.Integer))))
+        .cte("candidates")
+    )
     if sort == "newest":
         rank = Post.created_at
     elif positive is None:
@@ -96,8 +109,6 @@ def search(parsed: ParsedQuery, sort: str, offset: int, limit: int) -> Found:
         weights = sa.literal(WEIGHTS, ARRAY(sa.REAL))
         rank = sa.func.ts_rank(weights, candidates.c.vector, positive, LOG_LENGTH) * _boost()
     best = _best_of_each_thread(candidates, rank)
-    # Planned for this query's words: a plan kept for any words would not know a common one from a rare one.
-    db.session.execute(sa.text("SET LOCAL plan_cache_mode = force_custom_plan"))
     rows = db.session.scalars(
         sa.select(best.c.id).order_by(best.c.rank.desc(), best.c.id.desc()).offset(offset).limit(limit + 1)
     ).all()
@@ -106,19 +117,35 @@ def search(parsed: ParsedQuery, sort: str, offset: int, limit: int) -> Found:
         return _headlines(positive, texts) if positive is not None and texts else {}
 
     has_next = len(rows) > limit
-    return Found(rows[:limit], has_next, snippets, None if has_next else _ranked_at_most(matches))
+    return Found(rows[:limit], has_next, snippets, None if has_next else _ranked_at_most(matches, found))
 
 
-def _ranked_at_most(matches) -> int | None:
+def _newest_match_ids(matches) -> list[int]:
+    """The ids of the newest `SEARCH_RANKED_MATCHES` matches, newest first, a window of ids at a time."""
+    most = current_app.config["SEARCH_RANKED_MATCHES"]
+    upper = db.session.scalar(sa.select(sa.func.max(post_vectors.c.post_id)))
+    found: list[int] = []
+    window = FIRST_WINDOW
+    while upper is not None and upper > 0 and len(found) < most:
+        lower = upper - window
+        in_window = matches.where(post_vectors.c.post_id > lower, post_vectors.c.post_id <= upper)
+        found += db.session.scalars(in_window.limit(most - len(found))).all()
+        upper, window = lower, window * WINDOW_GROWTH
+    return found
+
+
+def _ranked_at_most(matches, found: list[int]) -> int | None:
     """On the last page, the number of matches ranked, when more posts matched than that."""
     most = current_app.config["SEARCH_RANKED_MATCHES"]
-    beyond = db.session.scalar(matches.with_only_columns(post_vectors.c.post_id).offset(most).limit(1))
-    return most if beyond is not None else None
+    if len(found) < most:
+        return None
+    older = db.session.scalar(matches.where(post_vectors.c.post_id < found[-1]).limit(1))
+    return most if older is not None else None
 
 
 def _newest_matches(query, filters: list[Filter]):
-    """The posts that match the words (if any) and the filters, with their vectors, newest first."""
-    matches = sa.select(post_vectors.c.post_id, post_vectors.c.vector)
+    """The ids of the posts that match the words (if any) and the filters, newest first."""
+    matches = sa.select(post_vectors.c.post_id)
     if filters:
         matches = matches.join(Post, Post.id == post_vectors.c.post_id).join(Post.thread)
     if query is not None:

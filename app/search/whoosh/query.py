@@ -4,6 +4,7 @@ from whoosh import query as q
 
 from app.search.query import Filter, ParsedQuery, Words
 from app.search.whoosh.analysis import terms
+from app.search.whoosh.filters import Filtered
 from app.search.whoosh.phrases import Phrase
 
 TEXT_FIELDS = ("title", "body")
@@ -34,7 +35,8 @@ def _filter(condition: Filter) -> q.Query:
 def whoosh_query(parsed: ParsedQuery) -> q.Query:
     required = [_clause(alternatives) for alternatives in parsed.required]
     filters = [_filter(condition) for condition in parsed.filters]
-    positive = q.And(required + filters) if required else q.And(filters + [q.Every()])
+    # Without words, the filters select the posts; with words, they only keep some of those found.
+    query = q.And(required) if required else q.And(filters + [q.Every()])
     if parsed.excluded:
-        return q.AndNot(positive, q.Or([_text(words) for words in parsed.excluded]))
-    return positive
+        query = q.AndNot(query, q.Or([_text(words) for words in parsed.excluded]))
+    return Filtered(query, q.And(filters)) if required and filters else query
