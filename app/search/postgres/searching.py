@@ -3,11 +3,11 @@
 A search ranks at most `SEARCH_RANKED_MATCHES` of the posts that match, the most recent ones:
 ranking every match of a common word means reading every matching vector, which no index spares
 (half a million of them take a second). The newest matches are looked for in windows of post ids,
-the newest first, each window larger than the one before, until enough are found: PostgreSQL,
-asked to plan each window for its own words and bounds, walks a window's vectors from the newest
-back when the words are common, and reads only the window's matches through the GIN index when
-they are rare, instead of walking back through most of the forum to find a rare word's thousand
-newest posts."""
+from the newest back, each four times larger than the one before, until enough are found, in one
+statement. PostgreSQL plans each window for its own words and bounds: it walks a window's vectors
+from the newest back when the words are common there, and reads the window's matches through
+the GIN index when they are rare, where one plan for the whole forum walked back through most of
+it to find a rare word's thousand newest posts."""
 
 import html
 from functools import reduce
@@ -69,7 +69,9 @@ def _filter(condition: Filter):
     if condition.field == "solved":
         return Thread.solution_post_id.is_not(None) if value else Thread.solution_post_id.is_(None)
     if condition.field == "is_solution":
-        return Thread.solution_post_id == Post.id
+        # Read from the threads alone, without joining each post: PostgreSQL then knows how few pass.
+        solutions = sa.select(Thread.solution_post_id).where(Thread.solution_post_id.is_not(None))
+        return post_vectors.c.post_id.in_(solutions)
     if condition.field == "created_until":
         return Post.created_at <= value
     return Post.created_at >= value  # created_from
@@ -94,13 +96,12 @@ def search(parsed: ParsedQuery, sort: str, offset: int, limit: int) -> Found:
         query = unwanted if positive is None else sa.func.tsquery_and(positive, unwanted, type_=TSQUERY)
     # Planned for this query's words: a plan kept for any words would not know a common one from a rare one.
     db.session.execute(sa.text("SET LOCAL plan_cache_mode = force_custom_plan"))
+    # The windows are read in order, and each stops at its first matches: no parallel workers.
+    db.session.execute(sa.text("SET LOCAL max_parallel_workers_per_gather = 0"))
     matches = _newest_matches(query, parsed.filters)
-    found = _newest_match_ids(matches)
-    candidates = (
-        sa.select(post_vectors.c.post_id, post_vectors.c.vector)
-        .where(post_vectors.c.post_id == sa.any_(sa.cast(found, ARRAY(sa.Integer))))
-        .cte("candidates")
-    )
+    # Solutions are few (a post in tens): reading them first, over the whole forum, beats any window.
+    windowed = all(condition.field != "is_solution" for condition in parsed.filters)
+    candidates = _newest_in_windows(matches, windowed).cte("candidates")
     if sort == "newest":
         rank = Post.created_at
     elif positive is None:
@@ -117,36 +118,40 @@ def search(parsed: ParsedQuery, sort: str, offset: int, limit: int) -> Found:
         return _headlines(positive, texts) if positive is not None and texts else {}
 
     has_next = len(rows) > limit
-    return Found(rows[:limit], has_next, snippets, None if has_next else _ranked_at_most(matches, found))
+    return Found(rows[:limit], has_next, snippets, None if has_next else _ranked_at_most(matches))
 
 
-def _newest_match_ids(matches) -> list[int]:
-    """The ids of the newest `SEARCH_RANKED_MATCHES` matches, newest first, a window of ids at a time."""
+def _newest_in_windows(matches, windowed: bool):
+    """The newest `SEARCH_RANKED_MATCHES` matches, with their vectors, read window by window.
+
+    One statement: each window is a branch of a UNION ALL under one LIMIT. Without parallel
+    workers, PostgreSQL runs the branches one after the other, in order, and stops once it has
+    enough rows: the windows further back are only read for words too rare to fill the first."""
     most = current_app.config["SEARCH_RANKED_MATCHES"]
-    upper = db.session.scalar(sa.select(sa.func.max(post_vectors.c.post_id)))
-    found: list[int] = []
-    window = FIRST_WINDOW
-    while upper is not None and upper > 0 and len(found) < most:
-        lower = upper - window
-        in_window = matches.where(post_vectors.c.post_id > lower, post_vectors.c.post_id <= upper)
-        found += db.session.scalars(in_window.limit(most - len(found))).all()
-        upper, window = lower, window * WINDOW_GROWTH
-    return found
+    if not windowed:
+        return matches.limit(most)
+    upper = db.session.scalar(sa.select(sa.func.max(post_vectors.c.post_id))) or 0
+    windows, window = [], FIRST_WINDOW
+    while upper - window > 0:
+        windows.append(matches.where(post_vectors.c.post_id <= upper, post_vectors.c.post_id > upper - window))
+        upper, window = upper - window, window * WINDOW_GROWTH
+    windows.append(matches.where(post_vectors.c.post_id <= upper))
+    branches = [sa.select(window.limit(most).subquery()) for window in windows]
+    newest = branches[0] if len(branches) == 1 else sa.union_all(*branches)
+    return sa.select(newest.subquery()).limit(most)
 
 
-def _ranked_at_most(matches, found: list[int]) -> int | None:
+def _ranked_at_most(matches) -> int | None:
     """On the last page, the number of matches ranked, when more posts matched than that."""
     most = current_app.config["SEARCH_RANKED_MATCHES"]
-    if len(found) < most:
-        return None
-    older = db.session.scalar(matches.where(post_vectors.c.post_id < found[-1]).limit(1))
-    return most if older is not None else None
+    beyond = db.session.scalar(matches.with_only_columns(post_vectors.c.post_id).offset(most).limit(1))
+    return most if beyond is not None else None
 
 
 def _newest_matches(query, filters: list[Filter]):
-    """The ids of the posts that match the words (if any) and the filters, newest first."""
-    matches = sa.select(post_vectors.c.post_id)
-    if filters:
+    """The posts that match the words (if any) and the filters, with their vectors, newest first."""
+    matches = sa.select(post_vectors.c.post_id, post_vectors.c.vector)
+    if any(condition.field != "is_solution" for condition in filters):
         matches = matches.join(Post, Post.id == post_vectors.c.post_id).join(Post.thread)
     if query is not None:
         matches = matches.where(post_vectors.c.vector.bool_op("@@")(query))
