@@ -26,3 +26,10 @@ def test_postgres_search_refuses_to_start_on_sqlite(instance_path, monkeypatch):
 def test_an_unknown_backend_refuses_to_start(instance_path):
     with pytest.raises(ValueError, match="choose one of whoosh, postgres"):
         create_app({"SEARCH_BACKEND": "elastic"})
+
+
+@pytest.mark.parametrize("value", ["lots", "0", "1.5"])
+def test_a_rebuild_memory_that_is_no_number_of_megabytes_refuses_to_start(instance_path, monkeypatch, value):
+    monkeypatch.setenv("ENTRAIDE_SEARCH_REBUILD_MEMORY_MB", value)
+    with pytest.raises(ValueError, match="SEARCH_REBUILD_MEMORY_MB must be a whole number of megabytes"):
+        create_app({})

@@ -1,12 +1,12 @@
 """Rebuilding the Whoosh index from scratch, and checking it against the database."""
 
+from flask import current_app
+
 from app.database import reading_session
 from app.extensions import db
 from app.search import queue
 from app.search.interface import Report
 from app.search.whoosh import documents, index, writing
-
-REBUILD_MEMORY_MB = 512
 
 
 def rebuild() -> int:
@@ -17,7 +17,7 @@ def rebuild() -> int:
     with index.rebuilding():
         generation = index.new_generation()
         writer = index.whoosh_index.open_dir(str(generation)).writer(
-            procs=2, limitmb=REBUILD_MEMORY_MB, multisegment=True, codec=index.CODEC
+            procs=2, limitmb=current_app.config["SEARCH_REBUILD_MEMORY_MB"], multisegment=True, codec=index.CODEC
         )
         count = 0
         with reading_session(db.engine) as session:
