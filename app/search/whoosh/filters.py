@@ -15,6 +15,8 @@ from bisect import bisect_left
 from whoosh import matching
 from whoosh import query as q
 
+from app.search.whoosh.sifting import SiftingMatcher
+
 # At most this many post numbers kept, four bytes each, over every filter and segment.
 KEPT_NUMBERS = 8_000_000
 
@@ -49,7 +51,7 @@ class Filtered(q.WrappingQuery):
         return AllowedMatcher(self.child.matcher(searcher, context), allowed)
 
 
-class AllowedMatcher(matching.WrappingMatcher):
+class AllowedMatcher(SiftingMatcher):
     """The documents of `child` listed in `allowed`, a sorted array of document numbers."""
 
     def __init__(self, child, allowed: array, at: int = 0):
@@ -59,13 +61,12 @@ class AllowedMatcher(matching.WrappingMatcher):
         self._find()
 
     def _find(self):
-        """Move the child on to the first allowed document from its current one."""
+        """Move the child on to the first allowed document from its current one, skipping straight
+        to it rather than stepping through the documents between."""
         allowed, child = self._allowed, self.child
         while child.is_active():
             self._at = bisect_left(allowed, child.id(), self._at)
-            if self._at == len(allowed):
-                return
-            if allowed[self._at] == child.id():
+            if self._at == len(allowed) or allowed[self._at] == child.id():
                 return
             child.skip_to(allowed[self._at])
 
@@ -81,28 +82,9 @@ class AllowedMatcher(matching.WrappingMatcher):
             return matching.NullMatcher()
         return self if replaced is self.child else self.__class__(replaced, self._allowed, self._at)
 
-    def all_ids(self):
-        while self.is_active():
-            yield self.id()
-            self.next()
-
     def reset(self):
-        self.child.reset()
         self._at = 0
-        self._find()
-
-    def next(self):
-        self.child.next()
-        self._find()
-
-    def skip_to(self, id):
-        self.child.skip_to(id)
-        self._find()
-
-    def skip_to_quality(self, minquality):
-        skipped = self.child.skip_to_quality(minquality)
-        self._find()
-        return skipped
+        super().reset()
 
 
 def _allowed_in_segment(searcher, conditions: q.Query) -> array:

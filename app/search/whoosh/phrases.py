@@ -10,6 +10,8 @@ from whoosh import matching
 from whoosh import query as q
 from whoosh.util import make_binary_tree
 
+from app.search.whoosh.sifting import SiftingMatcher
+
 
 class Phrase(q.Phrase):
     """Words next to each other, in this order (Whoosh's `Phrase` with the default slop of 1)."""
@@ -25,7 +27,7 @@ class Phrase(q.Phrase):
         return AdjacentMatcher(together, field.format.decoder("positions"))
 
 
-class AdjacentMatcher(matching.WrappingMatcher):
+class AdjacentMatcher(SiftingMatcher):
     """The documents of `child`, an intersection of the words' matchers, where they follow each other."""
 
     def __init__(self, child, decode):
@@ -44,7 +46,6 @@ class AdjacentMatcher(matching.WrappingMatcher):
         return True
 
     def _find(self):
-        """Move on to the first document, from the current one, where the words follow each other."""
         while self.child.is_active() and not self._adjacent():
             self.child.next()
 
@@ -54,25 +55,3 @@ class AdjacentMatcher(matching.WrappingMatcher):
     def replace(self, minquality=0):
         # The child's replacement could drop the leaves whose positions are read here.
         return self if self.is_active() else matching.NullMatcher()
-
-    def all_ids(self):
-        while self.is_active():
-            yield self.id()
-            self.next()
-
-    def reset(self):
-        self.child.reset()
-        self._find()
-
-    def next(self):
-        self.child.next()
-        self._find()
-
-    def skip_to(self, id):
-        self.child.skip_to(id)
-        self._find()
-
-    def skip_to_quality(self, minquality):
-        skipped = self.child.skip_to_quality(minquality)
-        self._find()
-        return skipped
