@@ -33,6 +33,10 @@ from app.limits import SEARCH_MISS_QUERY_MAX_LENGTH
 
 log = logging.getLogger(__name__)
 
+# PostgreSQL's code for a transaction rolled back to end a deadlock, and how often a write is tried.
+DEADLOCK = "40P01"
+DEADLOCK_ATTEMPTS = 3
+
 # A member's last visit is worth recording again once it is this old.
 LAST_SEEN_RESOLUTION = timedelta(minutes=5)
 # The insights page shows 12 weeks of missed searches; older counts are deleted.
@@ -146,7 +150,20 @@ def _write_or_put_back(app: Flask, visits: Visits) -> None:
 
 def write(visits: Visits) -> None:
     """Add `visits` to the rows, in a transaction of their own (ids in order, so that concurrent
-    writers on PostgreSQL take row locks in one order)."""
+    writers on PostgreSQL take row locks in one order).
+
+    A request's own transaction may lock the same rows in another order (a reply locks its thread,
+    then its author): when PostgreSQL ends the deadlock by rolling this transaction back, nothing of
+    it was written, and it is made again."""
+    for attempt in range(1, DEADLOCK_ATTEMPTS + 1):
+        try:
+            return _write_once(visits)
+        except sa.exc.OperationalError as error:
+            if getattr(error.orig, "sqlstate", None) != DEADLOCK or attempt == DEADLOCK_ATTEMPTS:
+                raise
+
+
+def _write_once(visits: Visits) -> None:
     users, threads = User.__table__, Thread.__table__
     with writing_session(db.engine) as session, session.begin():
         if visits.last_seen:

@@ -1,5 +1,7 @@
 """Last visits and view counts: noted in memory, written after the response in one short write."""
 
+import threading
+import time
 from datetime import datetime
 
 import pytest
@@ -93,3 +95,41 @@ def test_a_missed_search_holding_a_nul_is_counted_as_if_it_were_a_space(write_ev
     client.get("/search", query_string={"q": "zzyzx\x00qwxq"})
     db.session.commit()
     assert db.session.execute(sa.select(SearchMiss.query, SearchMiss.count)).all() == [("zzyzx qwxq", 1)]
+
+
+def test_a_write_chosen_as_a_deadlocks_victim_is_made_again_and_counted_once(app, member, thread, postgres_url):
+    """A reply's transaction locks its thread then its author; the visits lock members then threads."""
+    if not postgres_url:
+        pytest.skip("a deadlock between row locks needs PostgreSQL")
+    db.session.commit()
+    before = views(thread)
+    noted = visits.Visits()
+    noted.last_seen[member.id] = datetime(2026, 6, 2)
+    noted.views[thread.id] = 3
+    replying = db.engine.connect()
+    transaction = replying.begin()
+    replying.execute(sa.update(Thread).where(Thread.id == thread.id).values(reply_count=Thread.reply_count))
+    errors = []
+
+    def write_in_context():
+        with app.app_context():
+            try:
+                visits.write(noted)
+            except Exception as error:  # noqa: BLE001  (asserted below)
+                errors.append(error)
+
+    writer = threading.Thread(target=write_in_context)
+    writer.start()
+    time.sleep(0.3)  # the visits hold the member and wait for the thread
+    try:
+        replying.execute(sa.update(User).where(User.id == member.id).values(post_count=User.post_count))
+    except sa.exc.OperationalError:
+        transaction.rollback()  # this side was the victim: the visits go on
+    else:
+        transaction.commit()
+    replying.close()
+    writer.join(timeout=30)
+    assert errors == []
+    db.session.commit()
+    assert views(thread) == before + 3
+    assert last_seen(member) == datetime(2026, 6, 2)
