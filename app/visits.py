@@ -149,12 +149,12 @@ def _write_or_put_back(app: Flask, visits: Visits) -> None:
 
 
 def write(visits: Visits) -> None:
-    """Add `visits` to the rows, in a transaction of their own (ids in order, so that concurrent
-    writers on PostgreSQL take row locks in one order).
+    """Add `visits` to the rows, in a transaction of their own: threads, then members, each in id
+    order, as a request's transaction locks them (a reply locks its thread, then its author), so
+    that concurrent writers on PostgreSQL take row locks in one order.
 
-    A request's own transaction may lock the same rows in another order (a reply locks its thread,
-    then its author): when PostgreSQL ends the deadlock by rolling this transaction back, nothing of
-    it was written, and it is made again."""
+    Should a transaction lock them in another order, and PostgreSQL end the deadlock by rolling
+    this one back, nothing of it was written, and it is made again."""
     for attempt in range(1, DEADLOCK_ATTEMPTS + 1):
         try:
             return _write_once(visits)
@@ -166,6 +166,13 @@ def write(visits: Visits) -> None:
 def _write_once(visits: Visits) -> None:
     users, threads = User.__table__, Thread.__table__
     with writing_session(db.engine) as session, session.begin():
+        if visits.views:
+            session.execute(
+                sa.update(threads)
+                .where(threads.c.id == sa.bindparam("viewed_id"))
+                .values(view_count=threads.c.view_count + sa.bindparam("views")),
+                [{"viewed_id": thread_id, "views": views} for thread_id, views in sorted(visits.views.items())],
+            )
         if visits.last_seen:
             session.execute(
                 sa.update(users)
@@ -175,13 +182,6 @@ def _write_once(visits: Visits) -> None:
                 .where(users.c.erased_at.is_(None))
                 .values(last_seen_at=sa.bindparam("seen_at")),
                 [{"seen_id": user_id, "seen_at": at} for user_id, at in sorted(visits.last_seen.items())],
-            )
-        if visits.views:
-            session.execute(
-                sa.update(threads)
-                .where(threads.c.id == sa.bindparam("viewed_id"))
-                .values(view_count=threads.c.view_count + sa.bindparam("views")),
-                [{"viewed_id": thread_id, "views": views} for thread_id, views in sorted(visits.views.items())],
             )
         if visits.misses:
             _add_misses(session, visits.misses)

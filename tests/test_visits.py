@@ -50,7 +50,7 @@ def test_reading_a_page_issues_no_write_in_its_transaction(write_every_response,
         client.get(f"/t/{thread.id}/{thread.slug}")
     writes = [statement for statement in statements if statement.lstrip().upper().startswith("UPDATE")]
     # The two bookkeeping writes, issued after the response in a transaction of their own.
-    assert len(writes) == 2 and "last_seen_at" in writes[0] and "view_count" in writes[1]
+    assert len(writes) == 2 and "view_count" in writes[0] and "last_seen_at" in writes[1]
 
 
 def test_views_are_written_together_at_most_every_interval(app, client, thread):
@@ -97,18 +97,28 @@ def test_a_missed_search_holding_a_nul_is_counted_as_if_it_were_a_space(write_ev
     assert db.session.execute(sa.select(SearchMiss.query, SearchMiss.count)).all() == [("zzyzx qwxq", 1)]
 
 
+def test_visits_lock_threads_then_members_as_a_reply_does(app, member, thread, postgres_url):
+    """A reply's transaction locks its thread, then its author: the visits wait, then count once."""
+    assert_written_once_beside(app, member, thread, postgres_url, first=Thread, then=User)
+
+
 def test_a_write_chosen_as_a_deadlocks_victim_is_made_again_and_counted_once(app, member, thread, postgres_url):
-    """A reply's transaction locks its thread then its author; the visits lock members then threads."""
+    """A transaction that locks a member, then a thread: the other order."""
+    assert_written_once_beside(app, member, thread, postgres_url, first=User, then=Thread)
+
+
+def assert_written_once_beside(app, member, thread, postgres_url, first, then):
     if not postgres_url:
-        pytest.skip("a deadlock between row locks needs PostgreSQL")
+        pytest.skip("row locks held by another transaction need PostgreSQL")
     db.session.commit()
     before = views(thread)
     noted = visits.Visits()
     noted.last_seen[member.id] = datetime(2026, 6, 2)
     noted.views[thread.id] = 3
-    replying = db.engine.connect()
-    transaction = replying.begin()
-    replying.execute(sa.update(Thread).where(Thread.id == thread.id).values(reply_count=Thread.reply_count))
+    rows = {
+        Thread: (Thread.id == thread.id, {"reply_count": Thread.reply_count}),
+        User: (User.id == member.id, {"post_count": User.post_count}),
+    }
     errors = []
 
     def write_in_context():
@@ -118,16 +128,21 @@ def test_a_write_chosen_as_a_deadlocks_victim_is_made_again_and_counted_once(app
             except Exception as error:  # noqa: BLE001  (asserted below)
                 errors.append(error)
 
+    other = db.engine.connect()
+    transaction = other.begin()
+    where, values = rows[first]
+    other.execute(sa.update(first).where(where).values(**values))
     writer = threading.Thread(target=write_in_context)
     writer.start()
-    time.sleep(0.3)  # the visits hold the member and wait for the thread
+    time.sleep(0.3)  # the visits wait for the row held
+    where, values = rows[then]
     try:
-        replying.execute(sa.update(User).where(User.id == member.id).values(post_count=User.post_count))
+        other.execute(sa.update(then).where(where).values(**values))
     except sa.exc.OperationalError:
-        transaction.rollback()  # this side was the victim: the visits go on
+        transaction.rollback()  # this side was the deadlock's victim: the visits go on
     else:
         transaction.commit()
-    replying.close()
+    other.close()
     writer.join(timeout=30)
     assert errors == []
     db.session.commit()
