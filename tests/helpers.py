@@ -1,9 +1,12 @@
 """What tests share beyond fixtures: accounts made without the slow password hash, a login
 shortcut, a counter of the SQL statements a page issues, threads and replies written in one call,
-and a reader of what a page's <head> tells search engines."""
+a change made while another waits for its rows, and a reader of what a page's <head> tells search
+engines."""
 
 import json
 import re
+import threading
+import time
 from contextlib import contextmanager
 from html.parser import HTMLParser
 
@@ -56,6 +59,38 @@ class Auth:
 
 
 TRANSACTION_CONTROL = ("BEGIN", "PRAGMA", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
+
+
+def while_another_waits(app, first, second) -> list[Exception]:
+    """Make `first` in the test's transaction while a second transaction, which has already read
+    what it needs, waits for the rows `first` holds (PostgreSQL's row locks); commit `first`, then
+    let the second go on. `second()` runs in an application context of its own, reads its rows and
+    returns the change to make; what that change raised is returned, the change rolled back."""
+    has_read, first_made = threading.Event(), threading.Event()
+    raised: list[Exception] = []
+
+    def second_transaction():
+        with app.app_context():
+            change = second()
+            has_read.set()
+            first_made.wait(10)
+            try:
+                change()
+                db.session.commit()
+            except Exception as error:  # noqa: BLE001  (returned to the test)
+                db.session.rollback()
+                raised.append(error)
+
+    waiting = threading.Thread(target=second_transaction)
+    waiting.start()
+    has_read.wait(10)
+    first()
+    first_made.set()
+    time.sleep(0.3)  # the second transaction waits for the rows `first` holds
+    db.session.commit()
+    waiting.join(30)
+    db.session.expire_all()
+    return raised
 
 
 def schema_differences() -> list:

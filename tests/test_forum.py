@@ -6,9 +6,11 @@ from app.accounts.models import User
 from app.clock import utcnow
 from app.errors import InvalidInput
 from app.extensions import db
-from app.forum import services
+from app.forum import counters, services
 from app.forum.models import Category, Post, PostRevision, Thread
 from app.moderation import services as moderation
+from app.reputation import ledger
+from tests.helpers import opening_of, while_another_waits
 
 
 def reload(model, id_):
@@ -419,6 +421,56 @@ def test_members_cannot_delete_others_posts_and_deleted_posts_stay_deleted(clien
     client.post(f"/p/{post.id}/delete")
     assert client.post(f"/p/{post.id}/delete").status_code == 403
     assert reload(Thread, thread.id).reply_count == 0
+
+
+# Deleting while others write (PostgreSQL's row locks)
+
+
+@pytest.fixture
+def row_locks(postgres_url):
+    if not postgres_url:
+        pytest.skip("row locks held by another transaction need PostgreSQL")
+
+
+def test_a_deletion_that_waited_for_a_hide_moves_the_counters_once(app, row_locks, moderator, other_member, thread):
+    post = services.reply(other_member, thread, "Une réponse")
+    db.session.commit()
+
+    def deletion():
+        author, read = db.session.get(User, other_member.id), db.session.get(Post, post.id)
+        return lambda: services.delete_post(author, read)
+
+    hide = lambda: moderation.hide_post(moderator, post, "Hors sujet")  # noqa: E731
+    assert while_another_waits(app, hide, deletion) == []
+    assert reload(Post, post.id).is_deleted
+    assert counters.find_drift() == [] and ledger.find_drift() == []
+
+
+def test_a_reply_that_waited_for_its_thread_to_go_is_refused_and_writes_nothing(
+    app, row_locks, member, other_member, thread
+):
+    opening = opening_of(thread)
+
+    def late_reply():
+        author, read = db.session.get(User, other_member.id), db.session.get(Thread, thread.id)
+        return lambda: services.reply(author, read, "Trop tard ?")
+
+    raised = while_another_waits(app, lambda: services.delete_post(member, opening), late_reply)
+    assert [str(error) for error in raised] == ["Ce sujet n'existe pas, ou a été supprimé."]
+    assert reload(Thread, thread.id).deleted_at is not None
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Post).where(Post.thread_id == thread.id)) == 1
+    assert counters.find_drift() == []
+
+
+def test_an_opening_post_withdrawn_while_a_reply_comes_keeps_its_thread(app, row_locks, member, other_member, thread):
+    def withdrawal():
+        author, read = db.session.get(User, member.id), db.session.get(Post, opening_of(thread).id)
+        return lambda: services.delete_post(author, read)
+
+    assert while_another_waits(app, lambda: services.reply(other_member, thread, "J'arrive"), withdrawal) == []
+    assert reload(Thread, thread.id).deleted_at is None
+    assert reload(Thread, thread.id).reply_count == 1
+    assert counters.find_drift() == []
 
 
 # Who may write

@@ -9,11 +9,12 @@ from app.clock import utcnow
 from app.extensions import db
 from app.forum import services as forum
 from app.forum.models import Category, Post, Thread
+from app.moderation import services as moderation
 from app.reputation import badges, ledger
 from app.reputation import services as reputation
 from app.reputation.models import Badge, HelpfulMark, ReputationEvent
 from app.reputation.ranks import rank_for
-from tests.helpers import make_user
+from tests.helpers import make_user, while_another_waits
 
 
 def reputation_of(user: User) -> int:
@@ -243,6 +244,56 @@ def test_staff_never_earn_reputation(member, answer):
     author.role = "moderator"
     db.session.commit()
     assert reputation.post_points(answer) == 0
+
+
+# While others change the same post (PostgreSQL's row locks)
+
+
+@pytest.fixture
+def row_locks(postgres_url):
+    if not postgres_url:
+        pytest.skip("row locks held by another transaction need PostgreSQL")
+
+
+def test_a_mark_that_waited_for_a_hide_is_refused_and_earns_nothing(
+    app, row_locks, member, moderator, other_member, answer
+):
+    def mark():
+        marker, post = db.session.get(User, member.id), db.session.get(Post, answer.id)
+        return lambda: reputation.toggle_helpful(marker, post)
+
+    raised = while_another_waits(app, lambda: moderation.hide_post(moderator, answer, "Hors sujet"), mark)
+    assert [str(error) for error in raised] == ["Ce message n'est plus affiché."]
+    assert reputation_of(other_member) == 0
+    assert ledger.find_drift() == []
+
+
+def test_a_solution_chosen_while_its_post_is_hidden_is_refused(app, row_locks, member, moderator, answer):
+    def choose():
+        author, post = db.session.get(User, member.id), db.session.get(Post, answer.id)
+        return lambda: reputation.toggle_solution(author, post)
+
+    raised = while_another_waits(app, lambda: moderation.hide_post(moderator, answer, "Hors sujet"), choose)
+    assert [str(error) for error in raised] == ["Ce message n'est plus affiché."]
+    assert db.session.get(Thread, answer.thread_id).solution_post_id is None
+    assert ledger.find_drift() == []
+
+
+def test_a_solution_changed_while_the_previous_one_is_deleted_counts_each_once(
+    app, row_locks, member, other_member, third_member, thread, answer
+):
+    reputation.toggle_solution(member, answer)
+    better = forum.reply(third_member, thread, "Changez le câble.")
+    db.session.commit()
+
+    def change():
+        author, post = db.session.get(User, member.id), db.session.get(Post, better.id)
+        return lambda: reputation.toggle_solution(author, post)
+
+    assert while_another_waits(app, lambda: forum.delete_post(other_member, answer), change) == []
+    assert db.session.get(Thread, thread.id).solution_post_id == better.id
+    assert (reputation_of(other_member), reputation_of(third_member)) == (0, reputation.SOLUTION_POINTS)
+    assert ledger.find_drift() == []
 
 
 # The ledger and its commands

@@ -89,10 +89,14 @@ def category_threads(
     return Page(items=list(threads), number=number, pages=pages)
 
 
+def thread_gone() -> NotFound:
+    return NotFound(_("This thread does not exist, or was deleted."))
+
+
 def visible_thread(thread_id: int) -> Thread:
     thread = db.session.get(Thread, thread_id)
     if thread is None or thread.deleted_at is not None:
-        raise NotFound(_("This thread does not exist, or was deleted."))
+        raise thread_gone()
     return thread
 
 
@@ -153,3 +157,23 @@ def revisions_of(post: Post) -> list[PostRevision]:
             sa.select(PostRevision).where(PostRevision.post_id == post.id).order_by(PostRevision.id.desc())
         )
     )
+
+
+def lock_posts(*posts: Post) -> None:
+    """Hold the rows of these posts, then of their threads, until the transaction ends, and read
+    them again once held (PostgreSQL; SQLite's write transactions are serial already).
+
+    Every change that moves a post's counters or points (a flag, a hide, a restore, a deletion, a
+    helpful mark, a solution) takes these locks first, each kind of row in id order, so that a
+    change which waited for another sees the post and its thread as that one left them: it would
+    otherwise hide a hidden post, or delete a thread that has just gained a reply, and move the
+    counters twice. The rows must be read from the results: the ORM refreshes an object only as it
+    reads its row."""
+    for model, ids in ((Post, {post.id for post in posts}), (Thread, {post.thread_id for post in posts})):
+        db.session.scalars(
+            sa.select(model)
+            .where(model.id.in_(sorted(ids)))
+            .order_by(model.id)
+            .with_for_update(of=model)
+            .execution_options(populate_existing=True)
+        ).all()

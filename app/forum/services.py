@@ -10,6 +10,7 @@ from app.accounts.models import User
 from app.clock import utcnow
 from app.errors import InvalidInput, PermissionDenied
 from app.extensions import db
+from app.forum import queries
 from app.forum.models import Category, Post, PostRevision, Thread
 from app.forum.rendering import render_markdown
 from app.ideas import services as ideas
@@ -122,14 +123,17 @@ def reply(author: User, thread: Thread, body: str, reply_to: Post | None = None)
         raise InvalidInput(_("The message you are replying to is not in this thread."), "reply_to")
     body_html = render_body(author, body)
     now = utcnow()
-    # Claiming the next position with one UPDATE serialises concurrent replies on the thread row.
+    # Claiming the next position with one UPDATE serialises concurrent replies on the thread row. A
+    # reply that waited for its author's withdrawal of the opening post finds the thread gone.
     position = db.session.execute(
         sa.update(Thread)
-        .where(Thread.id == thread.id)
+        .where(Thread.id == thread.id, Thread.deleted_at.is_(None))
         .values(post_total=Thread.post_total + 1, reply_count=Thread.reply_count + 1, last_activity_at=now)
         .returning(Thread.post_total)
         .execution_options(synchronize_session=False)
-    ).scalar_one()
+    ).scalar_one_or_none()
+    if position is None:
+        raise queries.thread_gone()
     db.session.expire(thread, ["post_total", "reply_count", "last_activity_at"])
     post = Post(
         thread=thread,
@@ -194,13 +198,21 @@ def ensure_can_edit(user: User, post: Post) -> None:
 
 def delete_post(actor: User, post: Post) -> None:
     """The author withdraws a post: it stays as a tombstone, and a thread with nothing left goes too."""
+    queries.lock_posts(post)
     ensure_can_edit(actor, post)
-    withdraw_post(actor, post)
+    _withdraw(actor, post)
 
 
 def withdraw_post(actor: User, post: Post) -> None:
     """`delete_post` without its check of who may: an account's erasure withdraws every post of
-    the account, a staff or suspended one's, or one in a locked thread, as its author would."""
+    the account, a staff or suspended one's, or one in a locked thread, as its author would.
+    A post already deleted, by a request that ran meanwhile say, stays as it is."""
+    queries.lock_posts(post)
+    if not post.is_deleted:
+        _withdraw(actor, post)
+
+
+def _withdraw(actor: User, post: Post) -> None:
     thread = post.thread
     now = utcnow()
     # A post hidden by moderation has already left the counters.

@@ -11,6 +11,7 @@ from app.accounts.models import User
 from app.clock import utcnow
 from app.errors import InvalidInput, PermissionDenied
 from app.extensions import db
+from app.forum import queries as forum_queries
 from app.forum import services as forum
 from app.forum.models import Category, Post, Thread
 from app.limits import FLAG_NOTE_MAX_LENGTH
@@ -26,15 +27,6 @@ SUSPENSION_MAX_DAYS = 365
 def ensure_staff(user: User) -> None:
     if not user.is_authenticated or not user.is_staff:
         raise PermissionDenied(_("Only moderators and administrators may do this."))
-
-
-def _lock_post(post: Post) -> None:
-    """Serialise concurrent flags and actions on one post (PostgreSQL; SQLite writes are serial), and
-    read it again once locked: a flag that waited for another must see the post as that one left
-    it (hidden, say), or it would hide it, and move its counters, a second time."""
-    db.session.execute(
-        sa.select(Post).where(Post.id == post.id).with_for_update(of=Post).execution_options(populate_existing=True)
-    )
 
 
 # Flags
@@ -73,7 +65,7 @@ def flagged_post_ids(user: User, posts: list[Post]) -> set[int]:
 
 def flag_post(member: User, post: Post, reason: str, note: str = "") -> Flag:
     """Record a member's flag; enough open flags from distinct members hide the post at once."""
-    _lock_post(post)
+    forum_queries.lock_posts(post)
     refusal = flag_refusal(member, post)
     if refusal:
         raise PermissionDenied(refusal)
@@ -137,7 +129,7 @@ def hide_post(actor: User, post: Post, reason: str, suspend_days: int | None = N
     reason = check_reason(reason)
     if suspend_days:
         suspend_days = check_suspension(post.author, suspend_days)
-    _lock_post(post)
+    forum_queries.lock_posts(post)
     if post.is_deleted:
         raise InvalidInput(_("This message was deleted by its author; there is nothing to hide."))
     _resolve_flags(actor, post, "upheld", reason)
@@ -157,7 +149,7 @@ def restore_post(actor: User, post: Post, reason: str) -> None:
     """Bring a hidden post back; its open flags are dismissed, since it was judged fine."""
     ensure_staff(actor)
     reason = check_reason(reason)
-    _lock_post(post)
+    forum_queries.lock_posts(post)
     if not post.is_hidden:
         raise InvalidInput(_("This message is not hidden."))
     _resolve_flags(actor, post, "dismissed", reason)
@@ -170,7 +162,7 @@ def dismiss_flags(actor: User, post: Post, reason: str) -> None:
     """Close a post's flags as unfounded; a post the flags hid automatically comes back."""
     ensure_staff(actor)
     reason = check_reason(reason)
-    _lock_post(post)
+    forum_queries.lock_posts(post)
     if not _open_flags(post):
         raise InvalidInput(_("This message has no open flag."))
     _resolve_flags(actor, post, "dismissed", reason)

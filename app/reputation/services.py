@@ -14,7 +14,8 @@ from flask_babel import gettext as _
 from app.accounts.models import User
 from app.errors import PermissionDenied
 from app.extensions import db
-from app.forum.models import Post, Thread
+from app.forum.models import Post
+from app.forum.queries import lock_posts
 from app.notifications import services as notifications
 from app.reputation import badges
 from app.reputation.models import HelpfulMark, ReputationEvent
@@ -68,11 +69,6 @@ def record(user: User, delta: int, reason: str, post: Post | None = None, actor:
     user.reputation = User.reputation + delta
 
 
-def _lock(model, id_: int) -> None:
-    """Serialise changes to one row (PostgreSQL); SQLite's write transactions are serial already."""
-    db.session.execute(sa.select(model.id).where(model.id == id_).with_for_update())
-
-
 # Helpful marks
 
 
@@ -104,10 +100,10 @@ def has_marked(user: User, post: Post) -> bool:
 
 def toggle_helpful(member: User, post: Post) -> bool:
     """Mark `post` helpful for `member`, or withdraw the mark they gave; returns whether it is marked."""
+    lock_posts(post)
     refusal = helpful_refusal(member, post)
     if refusal:
         raise PermissionDenied(refusal)
-    _lock(Post, post.id)
     mark = db.session.scalar(
         sa.select(HelpfulMark).where(HelpfulMark.post_id == post.id, HelpfulMark.user_id == member.id)
     )
@@ -162,18 +158,18 @@ def toggle_solution(member: User, post: Post) -> bool:
     """Accept `post` as its thread's solution (replacing any other), or withdraw it if it was.
 
     Returns whether `post` is now the solution."""
+    lock_posts(post)
     refusal = solution_refusal(member, post)
     if refusal:
         raise PermissionDenied(refusal)
     thread = post.thread
-    _lock(Thread, thread.id)
-    db.session.refresh(thread, ["solution_post_id"])
     if thread.solution_post_id == post.id:
         with points_change(post, SOLUTION_REMOVED, actor=member):
             thread.solution_post_id = None
         return False
     if thread.solution_post_id is not None:
-        previous = db.session.get(Post, thread.solution_post_id)
+        # Not locked: a change to it waits for the thread, which this transaction holds.
+        previous = db.session.get(Post, thread.solution_post_id, populate_existing=True)
         with points_change(previous, SOLUTION_REMOVED, actor=member):
             thread.solution_post_id = None
     with points_change(post, SOLUTION, actor=member):
