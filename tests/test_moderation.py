@@ -341,6 +341,45 @@ def test_move_carries_the_thread_and_its_counts(client, auth, moderator, categor
     assert log_lines() == [("move_thread", "Modo", "Mauvaise catégorie")]
 
 
+@pytest.fixture
+def ideas(app):
+    category = Category(name="Idées", slug="idees")
+    db.session.add(category)
+    db.session.commit()
+    return category
+
+
+def test_a_move_that_waited_for_a_reply_carries_the_reply_along(
+    app, postgres_url, moderator, other_member, thread, ideas
+):
+    if not postgres_url:
+        pytest.skip("row locks held by another transaction need PostgreSQL")
+
+    def move():
+        actor, read = db.session.get(User, moderator.id), db.session.get(Thread, thread.id)
+        return lambda: moderation.move_thread(actor, read, "idees", "Mauvaise catégorie")
+
+    assert while_another_waits(app, lambda: forum.reply(other_member, thread, "Une réponse"), move) == []
+    assert fresh(Category, ideas.id).post_count == 2
+    assert counters.find_drift() == []
+
+
+def test_a_reply_that_waited_for_a_move_counts_in_the_new_category(
+    app, postgres_url, moderator, other_member, thread, ideas
+):
+    if not postgres_url:
+        pytest.skip("row locks held by another transaction need PostgreSQL")
+
+    def late_reply():
+        author, read = db.session.get(User, other_member.id), db.session.get(Thread, thread.id)
+        return lambda: forum.reply(author, read, "Une réponse")
+
+    move = lambda: moderation.move_thread(moderator, thread, "idees", "Mauvaise catégorie")  # noqa: E731
+    assert while_another_waits(app, move, late_reply) == []
+    assert fresh(Category, ideas.id).post_count == 2
+    assert counters.find_drift() == []
+
+
 @pytest.mark.parametrize("slug", ["", "inconnue", "depannage"])
 def test_move_needs_another_existing_category(client, auth, moderator, thread, slug):
     auth.login(moderator)

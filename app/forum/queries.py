@@ -169,11 +169,21 @@ def lock_posts(*posts: Post) -> None:
     otherwise hide a hidden post, or delete a thread that has just gained a reply, and move the
     counters twice. The rows must be read from the results: the ORM refreshes an object only as it
     reads its row."""
-    for model, ids in ((Post, {post.id for post in posts}), (Thread, {post.thread_id for post in posts})):
-        db.session.scalars(
-            sa.select(model)
-            .where(model.id.in_(sorted(ids)))
-            .order_by(model.id)
-            .with_for_update(of=model)
-            .execution_options(populate_existing=True)
-        ).all()
+    _lock(Post, {post.id for post in posts})
+    _lock(Thread, {post.thread_id for post in posts})
+
+
+def lock_thread(thread: Thread) -> None:
+    """Hold a thread's row until the transaction ends, and read it again once held: a move counts
+    the thread's posts, which no reply may add meanwhile."""
+    _lock(Thread, {thread.id})
+
+
+def _lock(model, ids: set[int]) -> None:
+    db.session.scalars(
+        sa.select(model)
+        .where(model.id.in_(sorted(ids)))
+        .order_by(model.id)
+        .with_for_update(of=model)
+        .execution_options(populate_existing=True)
+    ).all()

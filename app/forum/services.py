@@ -123,18 +123,21 @@ def reply(author: User, thread: Thread, body: str, reply_to: Post | None = None)
         raise InvalidInput(_("The message you are replying to is not in this thread."), "reply_to")
     body_html = render_body(author, body)
     now = utcnow()
-    # Claiming the next position with one UPDATE serialises concurrent replies on the thread row. A
-    # reply that waited for its author's withdrawal of the opening post finds the thread gone.
-    position = db.session.execute(
+    # Claiming the next position with one UPDATE serialises concurrent replies on the thread row.
+    # A reply that waited for another change of the thread reads the thread as it left it: gone,
+    # when its author withdrew its opening post; in another category, when it was moved.
+    claimed = db.session.execute(
         sa.update(Thread)
         .where(Thread.id == thread.id, Thread.deleted_at.is_(None))
         .values(post_total=Thread.post_total + 1, reply_count=Thread.reply_count + 1, last_activity_at=now)
-        .returning(Thread.post_total)
+        .returning(Thread.post_total, Thread.category_id)
         .execution_options(synchronize_session=False)
-    ).scalar_one_or_none()
-    if position is None:
+    ).one_or_none()
+    if claimed is None:
         raise queries.thread_gone()
-    db.session.expire(thread, ["post_total", "reply_count", "last_activity_at"])
+    position, category_id = claimed
+    moved = ["category_id", "category"] if category_id != thread.category_id else []
+    db.session.expire(thread, ["post_total", "reply_count", "last_activity_at", *moved])
     post = Post(
         thread=thread,
         author=author,

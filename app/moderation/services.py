@@ -218,6 +218,7 @@ def set_pinned(actor: User, thread: Thread, pinned: bool, reason: str) -> None:
 def move_thread(actor: User, thread: Thread, category_slug: str, reason: str) -> None:
     ensure_staff(actor)
     reason = check_reason(reason)
+    forum_queries.lock_thread(thread)
     target = db.session.scalar(sa.select(Category).where(Category.slug == (category_slug or "")))
     if target is None:
         raise InvalidInput(_("Choose the category to move this thread to."), "category")
