@@ -24,6 +24,15 @@ SQLITE_BUSY_TIMEOUT_MS = 15_000
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 # The execution option that says whether a connection's transactions write (True) or only read.
 WRITES = "entraide_writes"
+# PostgreSQL's codes for a transaction rolled back so that others may go on: nothing of it was
+# written, and it may be made again.
+DEADLOCK = "40P01"
+SERIALIZATION_FAILURE = "40001"
+
+
+def rolled_back_for(error: sa.exc.OperationalError, code: str) -> bool:
+    """Whether PostgreSQL rolled the transaction back with this code (SQLite's errors carry none)."""
+    return getattr(error.orig, "sqlstate", None) == code
 
 
 def configure_engine(engine: sa.Engine) -> None:

@@ -25,7 +25,7 @@ from flask_login import current_user
 
 from app.accounts.models import User
 from app.clock import utcnow
-from app.database import upsert, writing_session
+from app.database import DEADLOCK, rolled_back_for, upsert, writing_session
 from app.extensions import db
 from app.forum.models import Thread
 from app.insights.models import SearchMiss
@@ -33,8 +33,7 @@ from app.limits import SEARCH_MISS_QUERY_MAX_LENGTH
 
 log = logging.getLogger(__name__)
 
-# PostgreSQL's code for a transaction rolled back to end a deadlock, and how often a write is tried.
-DEADLOCK = "40P01"
+# How often a write is tried that PostgreSQL rolls back to end a deadlock.
 DEADLOCK_ATTEMPTS = 3
 
 # A member's last visit is worth recording again once it is this old.
@@ -159,7 +158,7 @@ def write(visits: Visits) -> None:
         try:
             return _write_once(visits)
         except sa.exc.OperationalError as error:
-            if getattr(error.orig, "sqlstate", None) != DEADLOCK or attempt == DEADLOCK_ATTEMPTS:
+            if not rolled_back_for(error, DEADLOCK) or attempt == DEADLOCK_ATTEMPTS:
                 raise
 
 

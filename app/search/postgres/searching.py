@@ -77,6 +77,11 @@ def _filter(condition: Filter):
     return Post.created_at >= value  # created_from
 
 
+def _reads_posts(condition: Filter) -> bool:
+    """Whether a filter reads each matching post and its thread: all but is:solution do."""
+    return condition.field != "is_solution"
+
+
 def _boost():
     """Helpful replies and solutions rank a little higher among equally relevant posts, as on Whoosh."""
     return (
@@ -100,7 +105,7 @@ def search(parsed: ParsedQuery, sort: str, offset: int, limit: int) -> Found:
     db.session.execute(sa.text("SET LOCAL max_parallel_workers_per_gather = 0"))
     matches = _newest_matches(query, parsed.filters)
     # Solutions are few (a post in tens): reading them first, over the whole forum, beats any window.
-    windowed = all(condition.field != "is_solution" for condition in parsed.filters)
+    windowed = all(_reads_posts(condition) for condition in parsed.filters)
     candidates = _newest_in_windows(matches, windowed).cte("candidates")
     if sort == "newest":
         rank = Post.created_at
@@ -151,7 +156,7 @@ def _ranked_at_most(matches) -> int | None:
 def _newest_matches(query, filters: list[Filter]):
     """The posts that match the words (if any) and the filters, with their vectors, newest first."""
     matches = sa.select(post_vectors.c.post_id, post_vectors.c.vector)
-    if any(condition.field != "is_solution" for condition in filters):
+    if any(_reads_posts(condition) for condition in filters):
         matches = matches.join(Post, Post.id == post_vectors.c.post_id).join(Post.thread)
     if query is not None:
         matches = matches.where(post_vectors.c.vector.bool_op("@@")(query))

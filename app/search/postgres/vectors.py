@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY, insert
 from sqlalchemy.orm import Session
 
-from app.database import reading_session, writing_session
+from app.database import SERIALIZATION_FAILURE, reading_session, rolled_back_for, writing_session
 from app.extensions import db
 from app.forum.models import Post, Thread
 from app.search import queue
@@ -23,7 +23,6 @@ from app.search.postgres.schema import post_vectors
 # on this many connections at once.
 RANGE = 5_000
 WORKERS = 2
-SERIALIZATION_FAILURE = "40001"
 INDEX_BUILD_MEMORY = "256MB"
 
 
@@ -150,7 +149,7 @@ def rebuild() -> int:
                     with connection.begin():
                         return connection.scalar(REBUILD_RANGE, {"after": after, "until": until})
             except sa.exc.OperationalError as error:
-                if getattr(error.orig, "sqlstate", None) != SERIALIZATION_FAILURE:
+                if not rolled_back_for(error, SERIALIZATION_FAILURE):
                     raise
 
     with db.engine.begin() as connection:
