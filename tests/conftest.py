@@ -51,6 +51,14 @@ def postgres_url():
 
 
 @pytest.fixture
+def row_locks(postgres_url):
+    """For a test of two transactions where one waits for the rows the other holds: PostgreSQL's
+    row locks. SQLite's write transactions never overlap."""
+    if not postgres_url:
+        pytest.skip("row locks held by another transaction need PostgreSQL")
+
+
+@pytest.fixture
 def server_database_url(postgres_url):
     """For a test that serves the forum with gunicorn: None on SQLite (the server's instance folder
     holds its database), else a PostgreSQL database of its own, migrated by the server's start."""

@@ -426,12 +426,6 @@ def test_members_cannot_delete_others_posts_and_deleted_posts_stay_deleted(clien
 # Deleting while others write (PostgreSQL's row locks)
 
 
-@pytest.fixture
-def row_locks(postgres_url):
-    if not postgres_url:
-        pytest.skip("row locks held by another transaction need PostgreSQL")
-
-
 def test_a_deletion_that_waited_for_a_hide_moves_the_counters_once(app, row_locks, moderator, other_member, thread):
     post = services.reply(other_member, thread, "Une réponse")
     db.session.commit()

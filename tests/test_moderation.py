@@ -129,11 +129,9 @@ def test_three_members_flagging_hide_the_post_at_once(client, auth, member, othe
     assert "discutable" in client.get(f"/t/{thread.id}/{thread.slug}").get_data(as_text=True)
 
 
-def test_a_flag_that_waited_for_another_sees_the_post_that_one_hid(app, monkeypatch, postgres_url, flaggers, answer):
+def test_a_flag_that_waited_for_another_sees_the_post_that_one_hid(app, monkeypatch, row_locks, flaggers, answer):
     """Two members flag a post at the same instant, each having read it shown: the first flag hides
     it, and the second, once the first is committed, finds it hidden and moves no counter again."""
-    if not postgres_url:
-        pytest.skip("row locks held by another transaction need PostgreSQL")
     monkeypatch.setitem(app.config, "MODERATION_AUTO_HIDE_FLAGS", 1)
     first, second = flaggers[:2]
 
@@ -349,33 +347,23 @@ def ideas(app):
     return category
 
 
-def test_a_move_that_waited_for_a_reply_carries_the_reply_along(
-    app, postgres_url, moderator, other_member, thread, ideas
+@pytest.mark.parametrize("first", ["reply", "move"])
+def test_a_reply_and_a_move_at_once_count_in_the_new_category(
+    app, row_locks, moderator, other_member, thread, ideas, first
 ):
-    if not postgres_url:
-        pytest.skip("row locks held by another transaction need PostgreSQL")
+    """Whichever waits for the other, the reply's message ends up counted where the thread went."""
+    changes = {
+        "reply": lambda author, read: forum.reply(author, read, "Une réponse"),
+        "move": lambda actor, read: moderation.move_thread(actor, read, "idees", "Mauvaise catégorie"),
+    }
+    second = "move" if first == "reply" else "reply"
+    who = {"reply": other_member, "move": moderator}
 
-    def move():
-        actor, read = db.session.get(User, moderator.id), db.session.get(Thread, thread.id)
-        return lambda: moderation.move_thread(actor, read, "idees", "Mauvaise catégorie")
+    def read_then_change():
+        actor, read = db.session.get(User, who[second].id), db.session.get(Thread, thread.id)
+        return lambda: changes[second](actor, read)
 
-    assert while_another_waits(app, lambda: forum.reply(other_member, thread, "Une réponse"), move) == []
-    assert fresh(Category, ideas.id).post_count == 2
-    assert counters.find_drift() == []
-
-
-def test_a_reply_that_waited_for_a_move_counts_in_the_new_category(
-    app, postgres_url, moderator, other_member, thread, ideas
-):
-    if not postgres_url:
-        pytest.skip("row locks held by another transaction need PostgreSQL")
-
-    def late_reply():
-        author, read = db.session.get(User, other_member.id), db.session.get(Thread, thread.id)
-        return lambda: forum.reply(author, read, "Une réponse")
-
-    move = lambda: moderation.move_thread(moderator, thread, "idees", "Mauvaise catégorie")  # noqa: E731
-    assert while_another_waits(app, move, late_reply) == []
+    assert while_another_waits(app, lambda: changes[first](who[first], thread), read_then_change) == []
     assert fresh(Category, ideas.id).post_count == 2
     assert counters.find_drift() == []
 

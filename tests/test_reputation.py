@@ -249,12 +249,6 @@ def test_staff_never_earn_reputation(member, answer):
 # While others change the same post (PostgreSQL's row locks)
 
 
-@pytest.fixture
-def row_locks(postgres_url):
-    if not postgres_url:
-        pytest.skip("row locks held by another transaction need PostgreSQL")
-
-
 def test_a_mark_that_waited_for_a_hide_is_refused_and_earns_nothing(
     app, row_locks, member, moderator, other_member, answer
 ):

@@ -97,19 +97,17 @@ def test_a_missed_search_holding_a_nul_is_counted_as_if_it_were_a_space(write_ev
     assert db.session.execute(sa.select(SearchMiss.query, SearchMiss.count)).all() == [("zzyzx qwxq", 1)]
 
 
-def test_visits_lock_threads_then_members_as_a_reply_does(app, member, thread, postgres_url):
+def test_visits_lock_threads_then_members_as_a_reply_does(app, member, thread, row_locks):
     """A reply's transaction locks its thread, then its author: the visits wait, then count once."""
-    assert_written_once_beside(app, member, thread, postgres_url, first=Thread, then=User)
+    assert_written_once_beside(app, member, thread, first=Thread, then=User)
 
 
-def test_a_write_chosen_as_a_deadlocks_victim_is_made_again_and_counted_once(app, member, thread, postgres_url):
+def test_a_write_chosen_as_a_deadlocks_victim_is_made_again_and_counted_once(app, member, thread, row_locks):
     """A transaction that locks a member, then a thread: the other order."""
-    assert_written_once_beside(app, member, thread, postgres_url, first=User, then=Thread)
+    assert_written_once_beside(app, member, thread, first=User, then=Thread)
 
 
-def assert_written_once_beside(app, member, thread, postgres_url, first, then):
-    if not postgres_url:
-        pytest.skip("row locks held by another transaction need PostgreSQL")
+def assert_written_once_beside(app, member, thread, first, then):
     db.session.commit()
     before = views(thread)
     noted = visits.Visits()
