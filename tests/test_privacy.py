@@ -13,6 +13,7 @@ from app.accounts.usernames import lookalike_key
 from app.errors import InvalidInput
 from app.extensions import db
 from app.forms import commit_change
+from app.forum import counters
 from app.forum import services as forum
 from app.forum.models import Post, PostRevision
 from app.mail.models import OutgoingMail
@@ -23,7 +24,17 @@ from app.notifications.models import EmailPreference, Notification, Subscription
 from app.privacy import erasure
 from app.reputation import services as reputation
 from app.search import outbox as search_outbox
-from tests.helpers import PASSWORD, Auth, counting_statements, make_user, new_thread, opening_of, url_of, write_reply
+from tests.helpers import (
+    PASSWORD,
+    Auth,
+    counting_statements,
+    make_user,
+    new_thread,
+    opening_of,
+    url_of,
+    while_another_waits,
+    write_reply,
+)
 
 OLD_NAME, OLD_EMAIL = "Camille", "camille@example.org"
 
@@ -476,6 +487,19 @@ def test_an_erasure_is_one_transaction(app, member, community, monkeypatch):
     assert db.session.scalar(
         sa.select(sa.func.count()).select_from(Notification).where(Notification.user_id == member.id)
     )
+
+
+def test_an_erasure_that_waited_for_a_deletion_leaves_the_deleted_post_as_it_is(app, row_locks, member, thread):
+    """The member deletes a question nobody answered while their erasure, which has already listed
+    their posts, waits: the thread goes once, and the category counts it gone once."""
+
+    def erase_with_posts():
+        user = db.session.get(User, member.id)
+        return lambda: erasure.erase_account(user, PASSWORD, delete_posts=True)
+
+    assert while_another_waits(app, lambda: forum.delete_post(member, opening_of(thread)), erase_with_posts) == []
+    assert db.session.get(User, member.id).erased_at is not None
+    assert counters.find_drift() == []
 
 
 def test_visitors_never_get_a_kept_page_with_the_old_name(app, client, auth, member, community):
