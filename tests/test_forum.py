@@ -456,6 +456,19 @@ def test_a_reply_that_waited_for_its_thread_to_go_is_refused_and_writes_nothing(
     assert counters.find_drift() == []
 
 
+def test_an_edit_that_waited_for_a_deletion_is_refused(app, row_locks, other_member, thread):
+    post = services.reply(other_member, thread, "Une réponse")
+    db.session.commit()
+
+    def edit():
+        author, read = db.session.get(User, other_member.id), db.session.get(Post, post.id)
+        return lambda: services.edit_post(author, read, "Une réponse, @Camille")
+
+    raised = while_another_waits(app, lambda: services.delete_post(other_member, post), edit)
+    assert [str(error) for error in raised] == ["Un message supprimé ne peut plus être modifié."]
+    assert reload(Post, post.id).body_source == "Une réponse"
+
+
 def test_an_opening_post_withdrawn_while_a_reply_comes_keeps_its_thread(app, row_locks, member, other_member, thread):
     def withdrawal():
         author, read = db.session.get(User, member.id), db.session.get(Post, opening_of(thread).id)

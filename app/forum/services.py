@@ -166,6 +166,7 @@ def edit_post(editor: User, post: Post, body: str, title: str | None = None) -> 
     """Change a post's words (and its thread's title for an opening post), keeping the old ones.
 
     Returns whether anything changed."""
+    queries.lock_posts(post)
     ensure_can_edit(editor, post)
     body = check_body(body)
     thread = post.thread
