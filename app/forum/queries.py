@@ -163,11 +163,11 @@ def lock_posts(*posts: Post) -> None:
     """Hold the rows of these posts, then of their threads, until the transaction ends, and read
     them again once held (PostgreSQL; SQLite's write transactions are serial already).
 
-    Every change that moves a post's counters or points (a flag, a hide, a restore, a deletion, a
-    helpful mark, a solution) takes these locks first, each kind of row in id order, so that a
-    change which waited for another sees the post and its thread as that one left them: it would
-    otherwise hide a hidden post, or delete a thread that has just gained a reply, and move the
-    counters twice. The rows must be read from the results: the ORM refreshes an object only as it
+    Every change of a post (a flag, a hide, a restore, an edit, a deletion, a helpful mark, a
+    solution) takes these locks first, each kind of row in id order, so that a change which waited
+    for another sees the post and its thread as that one left them: it would otherwise hide a
+    hidden post, or delete a thread that has just gained a reply, and move the counters twice, or
+    write into a deleted post. The rows must be read from the results: the ORM refreshes an object only as it
     reads its row."""
     _lock(Post, {post.id for post in posts})
     _lock(Thread, {post.thread_id for post in posts})
