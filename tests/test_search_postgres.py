@@ -116,6 +116,20 @@ def test_a_common_word_ranks_its_most_recent_matches(app, member, category):
     assert sorted(titles("linky")) == [f"Compteur {number}" for number in range(5)]
 
 
+def test_is_solution_ranks_the_most_recent_solutions_that_match(app, member, other_member, category):
+    app.config["SEARCH_RANKED_MATCHES"] = 2
+    for number in range(5):
+        thread = forum.start_thread(member, category, f"Compteur {number}", "Une question")
+        # The newest solution does not hold the word: it is passed over, not counted.
+        answer = forum.reply(other_member, thread, "Autre chose" if number == 4 else "Le linky, encore")
+        reputation.toggle_solution(member, answer)
+        forum.reply(other_member, thread, "linky aussi, mais pas la solution")
+    db.session.commit()
+    assert titles("linky is:solution", sort="newest") == ["Compteur 3", "Compteur 2"]
+    app.config["SEARCH_RANKED_MATCHES"] = 5_000
+    assert sorted(titles("linky is:solution")) == [f"Compteur {number}" for number in range(4)]
+
+
 def test_a_reader_is_told_when_only_the_most_recent_matches_were_ranked(app, member, category):
     app.config["SEARCH_RANKED_MATCHES"] = 3
     for number in range(4):

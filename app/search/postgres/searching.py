@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from flask import current_app
 from markupsafe import Markup, escape
 from sqlalchemy.dialects.postgresql import ARRAY, REGCONFIG, TSQUERY
+from sqlalchemy.orm import aliased
 
 from app.accounts.models import User
 from app.extensions import db
@@ -68,17 +69,14 @@ def _filter(condition: Filter):
         return Post.author_id.in_(sa.select(User.id).where(User.username_key == value))
     if condition.field == "solved":
         return Thread.solution_post_id.is_not(None) if value else Thread.solution_post_id.is_(None)
-    if condition.field == "is_solution":
-        # Read from the threads alone, without joining each post: PostgreSQL then knows how few pass.
-        solutions = sa.select(Thread.solution_post_id).where(Thread.solution_post_id.is_not(None))
-        return post_vectors.c.post_id.in_(solutions)
     if condition.field == "created_until":
         return Post.created_at <= value
     return Post.created_at >= value  # created_from
 
 
 def _reads_posts(condition: Filter) -> bool:
-    """Whether a filter reads each matching post and its thread: all but is:solution do."""
+    """Whether a filter reads each matching post and its thread: all but is:solution do, which
+    reads the threads' solutions instead (`_newest_matches`)."""
     return condition.field != "is_solution"
 
 
@@ -156,11 +154,19 @@ def _ranked_at_most(matches) -> int | None:
 def _newest_matches(query, filters: list[Filter]):
     """The posts that match the words (if any) and the filters, with their vectors, newest first."""
     matches = sa.select(post_vectors.c.post_id, post_vectors.c.vector)
-    if any(_reads_posts(condition) for condition in filters):
+    on_posts = [condition for condition in filters if _reads_posts(condition)]
+    if on_posts:
         matches = matches.join(Post, Post.id == post_vectors.c.post_id).join(Post.thread)
+    if len(on_posts) < len(filters):
+        # is:solution walks the solutions from the newest back, from the threads alone, and stops
+        # once it has enough matches (tested against the set of all solutions, every one was read).
+        solved = aliased(Thread)
+        matches = matches.join(
+            solved, sa.and_(solved.solution_post_id == post_vectors.c.post_id, solved.solution_post_id.is_not(None))
+        )
     if query is not None:
         matches = matches.where(post_vectors.c.vector.bool_op("@@")(query))
-    return matches.where(*(_filter(condition) for condition in filters)).order_by(post_vectors.c.post_id.desc())
+    return matches.where(*(_filter(condition) for condition in on_posts)).order_by(post_vectors.c.post_id.desc())
 
 
 def _best_of_each_thread(candidates, rank):
