@@ -167,8 +167,8 @@ def lock_posts(*posts: Post) -> None:
     solution) takes these locks first, each kind of row in id order, so that a change which waited
     for another sees the post and its thread as that one left them: it would otherwise hide a
     hidden post, or delete a thread that has just gained a reply, and move the counters twice, or
-    write into a deleted post. The rows must be read from the results: the ORM refreshes an object only as it
-    reads its row."""
+    write into a deleted post. The rows must be read from the results: the ORM refreshes an
+    object only as it reads its row."""
     _lock(Post, {post.id for post in posts})
     _lock(Thread, {post.thread_id for post in posts})
 

@@ -207,13 +207,15 @@ def delete_post(actor: User, post: Post) -> None:
     _withdraw(actor, post)
 
 
-def withdraw_post(actor: User, post: Post) -> None:
-    """`delete_post` without its check of who may: an account's erasure withdraws every post of
-    the account, a staff or suspended one's, or one in a locked thread, as its author would.
-    A post already deleted, by a request that ran meanwhile say, stays as it is."""
-    queries.lock_posts(post)
-    if not post.is_deleted:
-        _withdraw(actor, post)
+def withdraw_posts(actor: User, posts: list[Post]) -> None:
+    """`delete_post` without its check of who may, for many posts: an account's erasure withdraws
+    every post of the account, a staff or suspended one's, or one in a locked thread, as its author
+    would. All are locked at once, before any counter moves, in the order one deletion takes its
+    rows; a post already deleted, by a request that ran meanwhile say, stays as it is."""
+    queries.lock_posts(*posts)
+    for post in posts:
+        if not post.is_deleted:
+            _withdraw(actor, post)
 
 
 def _withdraw(actor: User, post: Post) -> None:

@@ -21,7 +21,6 @@ from app.accounts.usernames import lookalike_key
 from app.clock import utcnow
 from app.errors import InvalidInput
 from app.extensions import db
-from app.forum import queries as forum_queries
 from app.forum import services as forum
 from app.forum.models import Post, PostRevision
 from app.insights import snapshots as insights_snapshots
@@ -101,10 +100,7 @@ def _withdraw_posts(user: User) -> None:
         .options(joinedload(Post.thread))
         .order_by(Post.position.desc(), Post.id)
     ).all()
-    # All at once, before any counter moves: the rows in the order a single withdrawal takes them.
-    forum_queries.lock_posts(*standing)
-    for post in standing:
-        forum.withdraw_post(user, post)
+    forum.withdraw_posts(user, standing)
 
 
 def _remove_withdrawn_words(user: User) -> None:
